@@ -1,0 +1,209 @@
+"""The one `sauti` command: serve, web, worker, scheduler, migrate, createadmin, workspace, token,
+fake-whatsapp. Scripts and checks rely on these names and flags; change them only with care."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Callable, Sequence
+
+
+def _django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sauti.settings")
+    import django
+
+    django.setup()
+
+
+def _migrate(verbosity: int = 0) -> None:
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=verbosity)
+
+
+def _uvicorn(host: str, port: int, workers: int = 1) -> None:
+    import uvicorn
+
+    uvicorn.run("sauti.asgi:application", host=host, port=port, workers=workers, log_level="info",
+                access_log=False, lifespan="off")
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    """Everything in one process: web, worker threads, sender and scheduler."""
+    os.environ["SAUTI_EMBEDDED"] = "1"
+    _django()
+    _migrate()
+    from sauti.processes import Background
+
+    background = Background(task_threads=1, sender=True, scheduler=True)
+    background.start()
+    print(f"Sauti is running at http://{args.host}:{args.port}/  (data in {os.environ.get('SAUTI_HOME', 'var')})",
+          flush=True)
+    try:
+        _uvicorn(args.host, args.port)
+    finally:
+        background.stop()
+        background.join(5)
+    return 0
+
+
+def cmd_web(args: argparse.Namespace) -> int:
+    _django()
+    _uvicorn(args.host, args.port, args.workers)
+    return 0
+
+
+def cmd_worker(args: argparse.Namespace) -> int:
+    _django()
+    from sauti.processes import Background
+
+    background = Background(task_threads=args.threads, sender=not args.no_sender, scheduler=False)
+    background.start()
+    background.wait_for_signal()
+    return 0
+
+
+def cmd_scheduler(args: argparse.Namespace) -> int:
+    _django()
+    from sauti.processes import Background
+
+    background = Background(task_threads=0, sender=False, scheduler=True)
+    background.start()
+    background.wait_for_signal()
+    return 0
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    _django()
+    _migrate(verbosity=1)
+    return 0
+
+
+def cmd_createadmin(args: argparse.Namespace) -> int:
+    _django()
+    from sauti.accounts.services import create_admin
+
+    user = create_admin(args.email, args.password)
+    print(json.dumps({"id": str(user.uuid), "email": user.email}))
+    return 0
+
+
+def cmd_workspace_create(args: argparse.Namespace) -> int:
+    _django()
+    from sauti.accounts.services import create_workspace
+
+    workspace = create_workspace(
+        name=args.name, phone_number_id=args.phone_number_id, waba_id=args.waba_id, access_token=args.access_token,
+        app_secret=args.app_secret, verify_token=args.verify_token, graph_url=args.graph_url,
+        timezone=args.timezone, send_rate=args.send_rate,
+    )
+    print(json.dumps({"id": str(workspace.uuid), "name": workspace.name, "phone_number_id": workspace.phone_number_id,
+                      "waba_id": workspace.waba_id, "graph_url": workspace.graph_base_url,
+                      "timezone": workspace.timezone, "send_rate": workspace.send_rate}))
+    return 0
+
+
+def cmd_token_create(args: argparse.Namespace) -> int:
+    _django()
+    from sauti.accounts.models import Workspace
+    from sauti.api.services import create_token
+
+    workspace = Workspace.objects.filter(uuid=args.workspace).first() if _is_uuid(args.workspace) else None
+    if workspace is None:
+        print(json.dumps({"error": f"no workspace {args.workspace}"}), file=sys.stderr)
+        return 1
+    row, token = create_token(workspace, name=args.name)
+    print(json.dumps({"token": token, "id": str(row.uuid), "name": row.name, "workspace": str(workspace.uuid)}))
+    return 0
+
+
+def cmd_fake_whatsapp(args: argparse.Namespace) -> int:
+    from sauti.messaging.channels.fake_cloud_api.server import add_arguments, config_from_args, serve
+
+    parser = argparse.ArgumentParser(prog="sauti fake-whatsapp", description=FAKE_HELP)
+    add_arguments(parser)
+    serve(config_from_args(parser.parse_args(args.rest)))
+    return 0
+
+
+FAKE_HELP = ("Run a fake WhatsApp Cloud API server for tests and demos "
+             "(--port P --webhook-url URL --app-secret S; --help for all options).")
+
+
+def _is_uuid(value: str) -> bool:
+    import uuid
+
+    try:
+        uuid.UUID(value)
+    except ValueError:
+        return False
+    return True
+
+
+def _graph_url_default() -> str:
+    return os.environ.get("SAUTI_GRAPH_URL", "https://graph.facebook.com/v23.0")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="sauti", description="Sauti: chat for impact on WhatsApp.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def command(name: str, func: Callable[[argparse.Namespace], int], help_text: str) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help_text, description=help_text)
+        p.set_defaults(func=func)
+        return p
+
+    p = command("serve", cmd_serve, "Run everything in one process (web, worker, scheduler) on SQLite by default.")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8000)
+    p = command("web", cmd_web, "Run the web server (ASGI) only, for scale-out.")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--workers", type=int, default=1, help="web processes")
+    p = command("worker", cmd_worker, "Run background tasks and the outbound sender, for scale-out.")
+    p.add_argument("--threads", type=int, default=2, help="task threads in this process")
+    p.add_argument("--no-sender", action="store_true", help="do not run the outbound sender here")
+    command("scheduler", cmd_scheduler, "Run the scheduler (timers, sweeps); one leads at a time.")
+    command("migrate", cmd_migrate, "Apply database migrations.")
+    p = command("createadmin", cmd_createadmin, "Create a site administrator (non-interactive).")
+    p.add_argument("--email", required=True)
+    p.add_argument("--password", required=True)
+
+    p = sub.add_parser("workspace", help="Manage workspaces.")
+    wsub = p.add_subparsers(dest="action", required=True)
+    p = wsub.add_parser("create", help="Create a workspace for one WhatsApp number; prints it as JSON.")
+    p.set_defaults(func=cmd_workspace_create)
+    p.add_argument("--name", required=True)
+    p.add_argument("--phone-number-id", required=True)
+    p.add_argument("--waba-id", required=True)
+    p.add_argument("--access-token", required=True)
+    p.add_argument("--app-secret", required=True)
+    p.add_argument("--verify-token", required=True)
+    p.add_argument("--graph-url", default=_graph_url_default())
+    p.add_argument("--timezone", default="UTC")
+    p.add_argument("--send-rate", type=int, default=80, help="messages per second (default 80)")
+
+    p = sub.add_parser("token", help="Manage API tokens.")
+    tsub = p.add_subparsers(dest="action", required=True)
+    p = tsub.add_parser("create", help="Create an API token; prints {\"token\": ...} once.")
+    p.set_defaults(func=cmd_token_create)
+    p.add_argument("--workspace", required=True, help="workspace id (uuid)")
+    p.add_argument("--name", default="API token")
+
+    # Its options live with the fake server itself, so they are parsed there.
+    p = sub.add_parser("fake-whatsapp", help=FAKE_HELP, add_help=False)
+    p.set_defaults(func=cmd_fake_whatsapp)
+    p.add_argument("rest", nargs=argparse.REMAINDER)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    return int(args.func(args) or 0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

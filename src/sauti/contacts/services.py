@@ -1,0 +1,57 @@
+"""Writes for contacts. Other apps call these instead of saving Contact rows themselves."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import IntegrityError, transaction
+
+from sauti.accounts.models import Workspace
+from sauti.contacts.models import Contact
+
+
+def upsert_contact(workspace: Workspace, *, wa_id: str | None, user_id: str | None = None,
+                   profile_name: str | None = None, seen_at: dt.datetime | None = None) -> Contact:
+    """Find or create the contact a WhatsApp message names, refreshing its profile name.
+
+    Safe under concurrency: two workers creating the same person meet on the unique constraint
+    and the loser reads the winner's row.
+    """
+    if not wa_id and not user_id:
+        raise ValueError("a contact needs a wa_id or a business-scoped user id")
+    lookup = {"wa_id": wa_id} if wa_id else {"user_id": user_id}
+    contact = Contact.objects.filter(workspace=workspace, **lookup).first()
+    if contact is None:
+        try:
+            with transaction.atomic():
+                contact = Contact.objects.create(
+                    workspace=workspace, wa_id=wa_id or None, user_id=user_id or None,
+                    whatsapp_profile_name=profile_name or "", first_message_at=seen_at, last_seen_at=seen_at,
+                )
+            return contact
+        except IntegrityError:
+            contact = Contact.objects.get(workspace=workspace, **lookup)
+    changed: list[str] = []
+    if profile_name and contact.whatsapp_profile_name != profile_name:
+        contact.whatsapp_profile_name = profile_name
+        changed.append("whatsapp_profile_name")
+    if user_id and not contact.user_id:
+        contact.user_id = user_id
+        changed.append("user_id")
+    if seen_at and (contact.last_seen_at is None or seen_at > contact.last_seen_at):
+        contact.last_seen_at = seen_at
+        changed.append("last_seen_at")
+        if contact.first_message_at is None:
+            contact.first_message_at = seen_at
+            changed.append("first_message_at")
+    if changed:
+        contact.save(update_fields=changed)
+    return contact
+
+
+def contact_for_recipient(workspace: Workspace, to: str) -> Contact:
+    """The contact an outbound `to` names (digits of a phone number, or a business-scoped id)."""
+    digits = "".join(ch for ch in to if ch.isdigit())
+    if digits and len(digits) == len(to.lstrip("+").replace(" ", "").replace("-", "")):
+        return upsert_contact(workspace, wa_id=digits)
+    return upsert_contact(workspace, wa_id=None, user_id=to)

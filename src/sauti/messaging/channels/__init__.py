@@ -1,0 +1,1 @@
+"""Channels that carry messages: the WhatsApp Cloud API and its fake, for tests and demos."""

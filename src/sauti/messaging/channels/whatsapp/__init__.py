@@ -1,0 +1,1 @@
+"""The WhatsApp Cloud API: webhook verification and parsing, and the outbound client."""

@@ -1,0 +1,87 @@
+"""Inbound messages: stored once when their webhook is processed, handled in order per contact."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+
+from sauti.accounts.models import Workspace
+from sauti.contacts.services import upsert_contact
+from sauti.messaging import live
+from sauti.messaging.channels.whatsapp.webhook import InboundMessage, message_text
+from sauti.messaging.models import Chat, Message, WebhookEvent
+from sauti.messaging.routing import route_inbound
+from sauti.messaging.services import chat_for
+from sauti.messaging.window import WINDOW
+
+REOPENED = "Re-opened by inbound message."
+
+
+def store_inbound(workspace: Workspace, item: InboundMessage, event: WebhookEvent | None) -> Message | None:
+    """Store one inbound message; None when this message id was stored before (a redelivery)."""
+    if item.id and Message.objects.filter(workspace=workspace, provider_id=item.id).exists():
+        return None
+    sent_at = item.timestamp
+    contact = upsert_contact(workspace, wa_id=item.wa_id, user_id=item.user_id, profile_name=item.profile_name,
+                             seen_at=sent_at)
+    chat = chat_for(contact)
+    context_id = (item.message.get("context") or {}).get("id")
+    in_reply_to = None
+    if context_id:
+        in_reply_to = Message.objects.filter(workspace=workspace, provider_id=context_id).only("id").first()
+    try:
+        with transaction.atomic():
+            return Message.objects.create(
+                workspace=workspace, chat=chat, contact=contact, direction=Message.Direction.INBOUND,
+                type=item.type, payload=item.message, text=message_text(item.message), provider_id=item.id or None,
+                status=Message.Status.RECEIVED, author_type=Message.AuthorType.CONTACT,
+                author_id=item.wa_id or item.user_id or "", author_name=item.profile_name, in_reply_to=in_reply_to,
+                sent_at=sent_at, webhook_event=event,
+            )
+    except IntegrityError:
+        return None
+
+
+def handle_inbound(message: Message, now: dt.datetime) -> str:
+    """Update the chat (window, unread, reopen), apply edits/revocations/reactions, then route."""
+    chat = message.chat
+    updates: dict[str, object] = {"unread_count": F("unread_count") + 1, "last_message_at": message.sent_at}
+    if chat.last_inbound_at is None or message.sent_at >= chat.last_inbound_at:
+        updates["last_inbound_at"] = message.sent_at
+        updates["window_expires_at"] = message.sent_at + WINDOW
+    if chat.state == Chat.State.CLOSED:
+        updates["state"] = Chat.State.OPEN
+        updates["state_reason"] = REOPENED
+    Chat.objects.filter(id=chat.id).update(**updates)
+    chat.refresh_from_db()
+    _apply_to_original(message)
+    handler = route_inbound(message)
+    live.on_commit_publish(message.workspace_id, "message_received", chat=str(chat.uuid),
+                           message=str(message.uuid))
+    return handler
+
+
+def _apply_to_original(message: Message) -> None:
+    """Edits and revocations change the message they point at; the event itself is kept too."""
+    body = message.payload.get(message.type) if isinstance(message.payload, dict) else None
+    if message.type not in ("edit", "revoke") or not isinstance(body, dict):
+        return
+    original = Message.objects.filter(workspace_id=message.workspace_id,
+                                      provider_id=body.get("original_message_id")).first()
+    if original is None:
+        return
+    payload = dict(original.payload)
+    vnd = dict(payload.get("_vnd", {}))
+    if message.type == "edit" and isinstance(body.get("message"), dict):
+        vnd["edited_from"] = {k: v for k, v in payload.items() if k != "_vnd"}
+        payload.update(body["message"])
+        original.text = message_text(payload)
+        original.type = str(payload.get("type", original.type))
+    else:
+        vnd["revoked"] = True
+        original.text = ""
+    payload["_vnd"] = vnd
+    original.payload = payload
+    original.save(update_fields=["payload", "text", "type"])

@@ -1,0 +1,79 @@
+"""Apply delivery statuses from the Cloud API to outbound messages.
+
+Statuses only move forward (sent → delivered → read → played); a failure is kept unless the
+message was already read. A status naming a message whose send was not yet recorded (the sender
+crashed after Meta accepted it) is matched through biz_opaque_callback_data, which settles the
+Outbox row too: this is what keeps a crash from sending twice.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+
+from django.db.models import Q
+
+from sauti.messaging.channels.whatsapp.webhook import StatusUpdate
+from sauti.messaging.models import Message, Outbox
+
+RANK = {"queued": 0, "sending": 0, "sent": 1, "delivered": 2, "read": 3, "played": 4}
+
+
+def apply_statuses(workspace_id: int, updates: Iterable[StatusUpdate]) -> int:
+    """Apply a batch of status updates with one read and one bulk write; returns how many matched."""
+    updates = list(updates)
+    if not updates:
+        return 0
+    wamids = {u.id for u in updates}
+    uuids = {_uuid(u.callback_data) for u in updates} - {None}
+    query = Q(provider_id__in=wamids)
+    if uuids:
+        query |= Q(uuid__in=uuids)
+    messages = list(Message.objects.filter(query, workspace_id=workspace_id, direction=Message.Direction.OUTBOUND))
+    by_wamid = {m.provider_id: m for m in messages if m.provider_id}
+    by_uuid = {m.uuid: m for m in messages}
+    touched: dict[int, Message] = {}
+    settle: set[int] = set()
+    for update in sorted(updates, key=lambda u: (u.timestamp, RANK.get(u.status, 5))):
+        message = by_wamid.get(update.id) or by_uuid.get(_uuid(update.callback_data))
+        if message is None:
+            continue
+        if not message.provider_id:
+            message.provider_id = update.id
+            by_wamid[update.id] = message
+        if message.status in (Message.Status.QUEUED, Message.Status.SENDING):
+            settle.add(message.id)
+        _apply(message, update)
+        touched[message.id] = message
+    if touched:
+        Message.objects.bulk_update(list(touched.values()), ["status", "statuses", "error", "pricing", "provider_id"])
+    if settle:
+        Outbox.objects.filter(message_id__in=settle, state__in=[Outbox.State.QUEUED, Outbox.State.SENDING]).update(
+            state=Outbox.State.SENT, claimed_until=None)
+    return len(touched)
+
+
+def _apply(message: Message, update: StatusUpdate) -> None:
+    entry = {"status": update.status, "timestamp": update.timestamp.isoformat()}
+    if update.errors:
+        entry["errors"] = update.errors
+    if entry not in message.statuses:
+        message.statuses = [*message.statuses, entry]
+    if update.pricing:
+        message.pricing = update.pricing
+    if update.status == "failed":
+        if RANK.get(message.status, 0) < RANK["read"]:
+            message.status = Message.Status.FAILED
+            message.error = update.errors[0] if update.errors else {"title": "failed"}
+        return
+    if message.status == Message.Status.FAILED:
+        return
+    if RANK.get(update.status, -1) > RANK.get(message.status, 0):
+        message.status = update.status
+
+
+def _uuid(value: str | None) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(str(value)) if value else None
+    except ValueError:
+        return None
