@@ -119,12 +119,12 @@ def cmd_token_create(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_fake_whatsapp(args: argparse.Namespace) -> int:
+def cmd_fake_whatsapp(argv: Sequence[str]) -> int:
     from sauti.messaging.channels.fake_cloud_api.server import add_arguments, config_from_args, serve
 
     parser = argparse.ArgumentParser(prog="sauti fake-whatsapp", description=FAKE_HELP)
     add_arguments(parser)
-    serve(config_from_args(parser.parse_args(args.rest)))
+    serve(config_from_args(parser.parse_args(argv)))
     return 0
 
 
@@ -192,14 +192,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--workspace", required=True, help="workspace id (uuid)")
     p.add_argument("--name", default="API token")
 
-    # Its options live with the fake server itself, so they are parsed there.
-    p = sub.add_parser("fake-whatsapp", help=FAKE_HELP, add_help=False)
-    p.set_defaults(func=cmd_fake_whatsapp)
-    p.add_argument("rest", nargs=argparse.REMAINDER)
+    # Listed for --help; its options live with the fake server itself and are parsed there (see main).
+    sub.add_parser("fake-whatsapp", help=FAKE_HELP, add_help=False)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["fake-whatsapp"]:
+        return cmd_fake_whatsapp(argv[1:])
     parser = build_parser()
     args = parser.parse_args(argv)
     return int(args.func(args) or 0)

@@ -21,7 +21,8 @@ REOPENED = "Re-opened by inbound message."
 
 def store_inbound(workspace: Workspace, item: InboundMessage, event: WebhookEvent | None) -> Message | None:
     """Store one inbound message; None when this message id was stored before (a redelivery)."""
-    if item.id and Message.objects.filter(workspace=workspace, provider_id=item.id).exists():
+    if item.id and Message.objects.filter(workspace=workspace, direction=Message.Direction.INBOUND,
+                                          provider_id=item.id).exists():
         return None
     sent_at = item.timestamp
     contact = upsert_contact(workspace, wa_id=item.wa_id, user_id=item.user_id, profile_name=item.profile_name,

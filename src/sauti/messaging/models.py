@@ -116,7 +116,8 @@ class Message(models.Model):
     class Meta:
         constraints = [
             # Duplicate webhook deliveries of one message id are stored once.
-            models.UniqueConstraint(fields=["workspace", "provider_id"], condition=Q(provider_id__isnull=False),
+            models.UniqueConstraint(fields=["workspace", "direction", "provider_id"],
+                                    condition=Q(provider_id__isnull=False),
                                     name="message_unique_provider_id"),
         ]
         indexes = [
