@@ -1,0 +1,131 @@
+"""Per-contact handling: order, the lease, the window, reopening, edits and revocations, routing."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from sauti.messaging import pipeline, routing
+from sauti.messaging.models import Chat, Message
+from tests.conftest import APP_SECRET, PHONE_NUMBER_ID
+from tests.support import drain_tasks, post_webhook, text_webhook
+
+pytestmark = pytest.mark.django_db
+
+
+def inbound(client, wa_id: str, body: str, wamid: str, ts: int = 1_800_000_000, **message: object) -> None:
+    payload = text_webhook(PHONE_NUMBER_ID, wa_id, body, wamid=wamid, timestamp=ts)
+    if message:
+        payload["entry"][0]["changes"][0]["value"]["messages"][0] = {
+            "from": wa_id, "id": wamid, "timestamp": str(ts), **message}
+    assert post_webhook(client, payload, APP_SECRET).status_code == 200
+
+
+@pytest.fixture
+def seen():
+    """A handler that records the order in which messages reach it (and takes none)."""
+    order: list[str] = []
+
+    def record(message: Message) -> bool:
+        order.append(message.text)
+        return False
+
+    routing.register_inbound_handler(record, order=0)
+    yield order
+    routing._handlers[:] = [(o, h) for o, h in routing._handlers if h is not record]
+
+
+def test_a_contacts_messages_are_handled_in_arrival_order(client, workspace, seen):
+    for i in range(5):
+        inbound(client, "27820000001", f"m{i}", f"wamid.{i}", ts=1_800_000_000 + i)
+    drain_tasks()
+    assert seen == [f"m{i}" for i in range(5)]
+    assert not Message.objects.filter(handled_at__isnull=True).exists()
+
+
+def test_a_message_waits_while_another_worker_holds_the_contact(client, workspace, seen):
+    inbound(client, "27820000001", "first", "wamid.a")
+    from sauti.messaging.models import WebhookEvent
+
+    for event in WebhookEvent.objects.all():
+        pipeline.process_webhook_event(event.id)
+    message = Message.objects.get()
+    token = pipeline.acquire_contact(message.contact_id, timezone.now())
+    assert token is not None
+    assert pipeline.handle_contact(message.contact_id) == 0
+    assert seen == []
+    pipeline.release_contact(message.contact_id, token)
+    assert pipeline.handle_contact(message.contact_id) == 1
+    assert seen == ["first"]
+
+
+def test_an_expired_lease_is_taken_over(workspace):
+    from sauti.contacts.models import Contact
+
+    contact = Contact.objects.create(workspace=workspace, wa_id="1")
+    now = timezone.now()
+    assert pipeline.acquire_contact(contact.id, now)
+    assert pipeline.acquire_contact(contact.id, now) is None
+    assert pipeline.acquire_contact(contact.id, now + dt.timedelta(minutes=5)) is not None
+
+
+def test_inbound_opens_the_window_for_24_hours_from_its_timestamp(client, workspace):
+    inbound(client, "27820000001", "hi", "wamid.w", ts=1_800_000_000)
+    drain_tasks()
+    chat = Chat.objects.get()
+    sent = dt.datetime.fromtimestamp(1_800_000_000, tz=dt.UTC)
+    assert chat.last_inbound_at == sent
+    assert chat.window_expires_at == sent + dt.timedelta(hours=24)
+    assert chat.unread_count == 1
+
+
+def test_an_inbound_message_reopens_a_closed_chat(client, workspace):
+    inbound(client, "27820000001", "hi", "wamid.1")
+    drain_tasks()
+    Chat.objects.update(state="closed", state_reason="Resolved")
+    inbound(client, "27820000001", "again", "wamid.2", ts=1_800_000_100)
+    drain_tasks()
+    chat = Chat.objects.get()
+    assert chat.state == "open" and chat.state_reason == "Re-opened by inbound message."
+
+
+def test_edits_and_revocations_change_the_original_message(client, workspace):
+    inbound(client, "27820000001", "helo", "wamid.orig")
+    inbound(client, "27820000001", "", "wamid.edit", ts=1_800_000_001, type="edit",
+            edit={"original_message_id": "wamid.orig", "message": {"type": "text", "text": {"body": "hello"}}})
+    drain_tasks()
+    original = Message.objects.get(provider_id="wamid.orig")
+    assert original.text == "hello"
+    assert original.payload["_vnd"]["edited_from"]["text"]["body"] == "helo"
+    inbound(client, "27820000001", "", "wamid.revoke", ts=1_800_000_002, type="revoke",
+            revoke={"original_message_id": "wamid.orig"})
+    drain_tasks()
+    original.refresh_from_db()
+    assert original.payload["_vnd"]["revoked"] is True and original.text == ""
+
+
+def test_with_no_handler_a_message_waits_in_its_chat(client, workspace):
+    inbound(client, "27820000001", "is anyone there?", "wamid.q")
+    drain_tasks()
+    message = Message.objects.get()
+    assert message.handled_at is not None
+    assert message.chat.state == "open" and message.chat.unread_count == 1
+
+
+def test_the_sweeper_recovers_work_whose_task_was_lost(client, workspace):
+    from django_tasks_db.models import DBTaskResult
+
+    from sauti.messaging.models import WebhookEvent
+    from sauti.messaging.sweeper import sweep
+
+    inbound(client, "27820000001", "lost", "wamid.lost")
+    DBTaskResult.objects.all().delete()  # as if the worker died with the task in hand
+    assert sweep()["events"] == 0  # too recent to call lost
+    later = timezone.now() + dt.timedelta(minutes=2)
+    assert sweep(later)["events"] == 1
+    drain_tasks()
+    assert WebhookEvent.objects.get().processed_at is not None
+    message = Message.objects.get()
+    assert message.handled_at is not None
