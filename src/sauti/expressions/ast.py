@@ -61,6 +61,14 @@ class ListLit(Node):
 
 
 @dataclass(frozen=True, slots=True)
+class MapLit(Node):
+    """``{"key": value, name: value}``: keys are lower-cased like every context key."""
+
+    keys: tuple[str, ...]
+    values: tuple[Node, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class RangeLit(Node):
     start: Node
     stop: Node

@@ -368,6 +368,11 @@ def _list(node: ast.ListLit) -> Closure:
     return lambda s: [item(s) for item in items]
 
 
+def _map(node: ast.MapLit) -> Closure:
+    pairs = tuple(zip(node.keys, (compile_value(v) for v in node.values), strict=True))
+    return lambda s: {key: value(s) for key, value in pairs}
+
+
 def _range(node: ast.RangeLit) -> Closure:
     start = compile_node(node.start)
     stop = compile_node(node.stop)
@@ -599,6 +604,7 @@ _COMPILERS: dict[type, Callable[[Any], Closure]] = {
     ast.Binary: _binary,
     ast.Negate: _negate,
     ast.ListLit: _list,
+    ast.MapLit: _map,
     ast.RangeLit: _range,
     ast.Lambda: _lambda,
     ast.Arg: _arg,

@@ -216,6 +216,8 @@ class Parser:
             return inner
         if kind is TokenKind.LBRACKET:
             return self.parse_list()
+        if kind is TokenKind.LBRACE:
+            return self.parse_map()
         if kind is TokenKind.ARG:
             self.advance()
             if not self.scopes:
@@ -263,6 +265,8 @@ class Parser:
         args: list[ast.Node] = []
         if self.tok.kind is not TokenKind.RPAREN:
             while True:
+                if name == "if" and self.tok.kind is TokenKind.KEYWORD and self.tok.text in ("do:", "else:"):
+                    self.advance()  # `if(c, do: a, else: b)`, the Elixir keyword form in brackets
                 args.append(self.parse_expression())
                 if self.tok.kind is not TokenKind.COMMA:
                     break
@@ -286,6 +290,29 @@ class Parser:
         self.depth -= 1
         self.expect(TokenKind.RBRACKET, 'expected "]" to close the list')
         return ast.ListLit(self.base + tok.start, tuple(items))
+
+    def parse_map(self) -> ast.Node:
+        tok = self.advance()
+        self.depth += 1
+        self.enter()
+        keys: list[str] = []
+        values: list[ast.Node] = []
+        while self.tok.kind is not TokenKind.RBRACE:
+            if self.tok.kind is TokenKind.KEYWORD:
+                keys.append(self.advance().text[:-1])
+            elif self.tok.kind is TokenKind.STRING:
+                keys.append(self.advance().value[0].lower())
+                self.expect(TokenKind.COLON, 'expected ":" after the key')
+            else:
+                raise self.error(f"expected a key in quotes, found {self.found()}")
+            values.append(self.parse_expression())
+            if self.tok.kind is not TokenKind.COMMA:
+                break
+            self.advance()
+        self.leave()
+        self.depth -= 1
+        self.expect(TokenKind.RBRACE, 'expected "}" to close the map')
+        return ast.MapLit(self.base + tok.start, tuple(keys), tuple(values))
 
     def parse_if(self) -> ast.Node:
         """``if c, do: a, else: b`` and ``if c do a else b end`` (journey code) → ``if(c, a, b)``."""
@@ -474,6 +501,8 @@ def children(node: ast.Node):
         return (node.operand,)
     if isinstance(node, ast.ListLit):
         return node.items
+    if isinstance(node, ast.MapLit):
+        return node.values
     if isinstance(node, ast.RangeLit):
         return tuple(x for x in (node.start, node.stop, node.step) if x is not None)
     if isinstance(node, ast.Lambda):

@@ -19,6 +19,9 @@ class TokenKind(enum.Enum):
     RPAREN = ")"
     LBRACKET = "["
     RBRACKET = "]"
+    LBRACE = "{"
+    RBRACE = "}"
+    COLON = ":"
     COMMA = ","
     DOT = "."
     AT = "@"
@@ -46,4 +49,5 @@ class Token:
 # Operators, longest first so that `<=` wins over `<`.
 OPERATORS = ("==", "!=", "<>", "<=", ">=", "..", "//", "=", "<", ">", "+", "-", "*", "/", "^", "&")
 PUNCTUATION = {"(": TokenKind.LPAREN, ")": TokenKind.RPAREN, "[": TokenKind.LBRACKET,
-               "]": TokenKind.RBRACKET, ",": TokenKind.COMMA, "@": TokenKind.AT}
+               "]": TokenKind.RBRACKET, ",": TokenKind.COMMA, "@": TokenKind.AT,
+               "{": TokenKind.LBRACE, "}": TokenKind.RBRACE, ":": TokenKind.COLON}
