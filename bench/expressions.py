@@ -70,7 +70,8 @@ def main() -> None:
         "reminder_renders_per_s": round(results["reminder"]),
         "menu_renders_per_s": round(results["menu"]),
         "notes": "one core; parse cached (compile_expression LRU); context prepared once with "
-                 "prepare_context and reused (prepared=True); parses_per_s is uncached parsing to a tree, compiles_per_s uncached parsing + compiling to closures",
+                 "prepare_context and reused (prepared=True); parses_per_s: uncached parsing to "
+                 "a tree; compiles_per_s: uncached parsing + compiling to closures",
     }, ensure_ascii=False))
 
 
