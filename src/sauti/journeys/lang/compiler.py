@@ -155,10 +155,16 @@ class Compilation:
             names: list[str] = []
             start, line = cell.start, cell.line
             while True:
+                parser = None
                 try:
-                    node = Parser(self.source, start, cell.end, line).parse()
+                    parser = Parser(self.source, start, cell.end, line)
+                    node = parser.parse()
                 except JourneySyntaxError as exc:
                     self.diagnostics.append(exc.diagnostic())
+                    if parser is not None:
+                        partial = parser.partial_node()
+                        self.journeys.append(partial)
+                        names += [c.name for c in partial.cards]
                     resume = self._resync(exc, cell.end)
                     if resume is None:
                         break

@@ -23,7 +23,7 @@ from .ast import (
 )
 from .errors import JourneySyntaxError
 from .lexer import Lexer
-from .tokens import CLOSERS, CONTINUATION_OPS, CONTINUATION_WORDS, OPENERS, Token, TokenKind
+from .tokens import CLOSERS, CONTINUATION_OPS, CONTINUATION_WORDS, OPENERS, RESERVED, Token, TokenKind
 
 # Calls parsed as journey functions when they start a statement (or the right side of `x =`).
 DSL_FUNCTIONS = frozenset({
@@ -38,6 +38,8 @@ DSL_FUNCTIONS = frozenset({
 # argument or keyword arguments (`delete(url, headers: ...)` vs `delete(map, "key")`).
 _AMBIGUOUS = frozenset({"delete"})
 TOP_LEVEL_SETTINGS = frozenset({"interaction_timeout", "ai_auto_memory", "cull_data"})
+# Card header options besides `then:` (Canvas metadata).
+CARD_OPTIONS = ("version", "uuid", "code_generator")
 
 _STMT, _ARG, _HEADER, _THEN = "stmt", "arg", "header", "then"
 
@@ -51,6 +53,7 @@ class Parser:
         self.toks = lexer.tokens()
         self.comments = lexer.comments
         self.i = 0
+        self.partial: tuple[list, list, list] = ([], [], [])
 
     # ------------------------------------------------------------------ helpers
     @property
@@ -86,11 +89,17 @@ class Parser:
 
     # ------------------------------------------------------------------ top level
     def parse(self) -> JourneyNode:
+        """The cell's journey; on a syntax error `self.partial` still holds what came before."""
         cards: list[CardNode] = []
         triggers: list[TriggerNode] = []
         settings: list[Call] = []
+        self.partial = (cards, triggers, settings)
         name = self._items(cards, triggers, settings, in_stack=None)
         return JourneyNode(tuple(cards), tuple(triggers), tuple(settings), name)
+
+    def partial_node(self) -> JourneyNode:
+        cards, triggers, settings = self.partial
+        return JourneyNode(tuple(cards), tuple(triggers), tuple(settings))
 
     def _items(self, cards: list, triggers: list, settings: list, in_stack: Token | None) -> str | None:
         name = None
@@ -115,7 +124,7 @@ class Parser:
                 self._items(cards, triggers, settings, in_stack=tok)
             elif tok.is_name("trigger") and self.peek().kind is TokenKind.LPAREN:
                 triggers.append(self.trigger())
-            elif tok.kind is TokenKind.NAME and self.peek().kind is TokenKind.LPAREN:
+            elif tok.text in TOP_LEVEL_SETTINGS and self.peek().kind is TokenKind.LPAREN:
                 call = self.call()
                 settings.append(call)
                 self.end_of_statement("after " + call.name + "(...)")
@@ -147,7 +156,7 @@ class Parser:
     # ------------------------------------------------------------------ cards
     def card(self) -> CardNode:
         card_tok = self.advance()
-        if self.tok.kind is not TokenKind.NAME:
+        if self.tok.kind is not TokenKind.NAME or self.tok.text in RESERVED:
             raise self.expected("a card name", 'after "card"')
         name_tok = self.advance()
         name = name_tok.text
@@ -183,9 +192,13 @@ class Parser:
                             raise self.expected("a card name", f"after then: in card {name}")
                         target = self.advance()
                         then, then_pos = target.text, Pos(target.line, target.column)
-                    else:
+                    elif key in CARD_OPTIONS:
                         value = self.expression(_HEADER, f"a value for {key}: in card {name}")
                         options.append((key, value.string if value.string is not None else value.source))
+                    else:
+                        known = ", ".join(f"{k}:" for k in ("then",) + CARD_OPTIONS)
+                        raise self.error(f'unknown card option "{key}:" in card {name} (known: {known})',
+                                         tok)
                     continue
                 raise self.expected('a label, "then:" or another option', f"in the header of card {name}")
             raise self.expected('"do"', f"after the header of card {name}", tok)
@@ -331,8 +344,9 @@ class Parser:
                 if stack:
                     closer, opener = stack[-1]
                     want = '"end"' if closer == "end" else f'"{closer.value}"'
+                    # Reported at the bracket left open: that is where the author must look.
                     raise self.error(f'expected {want} to close "{opener.text}" opened at line '
-                                     f"{opener.line}, column {opener.column}, found end of text", tok)
+                                     f"{opener.line}, column {opener.column}, found end of text", opener)
                 return i, breaks
             if kind in OPENERS:
                 stack.append((OPENERS[kind], tok))
