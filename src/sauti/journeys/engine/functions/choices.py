@@ -36,11 +36,14 @@ def options_of(run: Run, op: Op) -> list[dict]:
     target = p.get("dynamic_target")
     for item in items:
         item = plain(item)
-        if isinstance(item, (list, tuple)) and len(item) >= 2:
-            value, label = as_text(item[0]), as_text(item[1])
-        else:
-            value = label = as_text(item)
-        out.append({"id": value, "title": label, "card": target, "name": value, "raw": value})
+        pair = isinstance(item, (list, tuple)) and len(item) >= 2
+        raw_value, label = (plain(item[0]), item[1]) if pair else (item, item)
+        value = as_text(raw_value)
+        # A whole-number value stays a number in the option id, as Turn sends it (the shell's
+        # sender turns ids into strings for the Cloud API).
+        option_id: Any = raw_value if type(raw_value) is int else value
+        out.append({"id": option_id, "title": as_text(label), "card": target, "name": value,
+                    "raw": value})
     return out
 
 
@@ -68,7 +71,7 @@ def _fold(text: str | None) -> str | None:
 def match(options: list[dict], reply_id: str | None, text: str | None) -> int | None:
     if reply_id is not None:
         for i, o in enumerate(options):
-            if o["id"] == reply_id:
+            if as_text(o["id"]) == reply_id:
                 return i
     for probe in (reply_id, text):
         if probe is None:
