@@ -81,7 +81,15 @@ TEMPLATES = [
 
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
 if DATABASE_URL:
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)}
+    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=0)}
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        # The ASGI server runs each request in its own thread: a per-process pool keeps the number of
+        # PostgreSQL connections bounded however many requests arrive at once.
+        DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+            "min_size": 1,
+            "max_size": int(os.environ.get("SAUTI_DB_POOL_SIZE", "16")),
+            "timeout": 30,
+        }
 else:
     DATABASES = {
         "default": {
@@ -144,6 +152,8 @@ SAUTI_GRAPH_URL = os.environ.get("SAUTI_GRAPH_URL", "https://graph.facebook.com/
 # webhook naming it (biz_opaque_callback_data) settles it first, so a crash never sends twice.
 SAUTI_SEND_LEASE_SECONDS = float(os.environ.get("SAUTI_SEND_LEASE_SECONDS", "120"))
 SAUTI_CONTACT_LEASE_SECONDS = float(os.environ.get("SAUTI_CONTACT_LEASE_SECONDS", "60"))
+# Work older than this whose task seems lost (a killed worker) is enqueued again by the scheduler.
+SAUTI_SWEEP_AFTER_SECONDS = float(os.environ.get("SAUTI_SWEEP_AFTER_SECONDS", "30"))
 SAUTI_API_RATE_LIMIT = int(os.environ.get("SAUTI_API_RATE_LIMIT", "600"))  # calls per minute per token
 
 LOGGING = {

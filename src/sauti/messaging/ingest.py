@@ -7,6 +7,7 @@ durably stored together with the task that will process it (one transaction).
 from __future__ import annotations
 
 import json
+import logging
 import time
 from dataclasses import dataclass
 
@@ -18,6 +19,7 @@ from sauti.accounts.models import Workspace
 from sauti.messaging.channels.whatsapp import signature, webhook
 from sauti.messaging.models import WebhookEvent
 
+logger = logging.getLogger(__name__)
 _CACHE_SECONDS = 30.0
 _workspace_cache: dict[str, tuple[float, int, str]] = {}
 
@@ -49,6 +51,7 @@ def receive(raw: bytes, signature_header: str | None) -> WebhookEvent:
     try:
         workspace_id, app_secret = _workspace_for(phone_ids, waba_ids)
     except DatabaseError as exc:
+        logger.error("webhook refused with 503: %s", exc)
         raise IngestError(503, "the database is unavailable") from exc
     if not signature.verify(raw, signature_header, app_secret):
         raise IngestError(403, "bad or missing X-Hub-Signature-256")
@@ -60,6 +63,7 @@ def receive(raw: bytes, signature_header: str | None) -> WebhookEvent:
 
             process_webhook.enqueue(event.id)
     except DatabaseError as exc:
+        logger.error("webhook refused with 503, Meta will deliver it again: %s", exc)
         raise IngestError(503, "the event could not be stored; deliver it again") from exc
     return event
 

@@ -9,19 +9,19 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
+from django.conf import settings
 from django.utils import timezone
 
 from sauti.messaging.models import Message, WebhookEvent
 
 logger = logging.getLogger(__name__)
-STALE_AFTER = dt.timedelta(seconds=30)
 
 
 def sweep(now: dt.datetime | None = None) -> dict[str, int]:
     from sauti.messaging.tasks import handle_contact, process_webhook
 
     now = now or timezone.now()
-    cutoff = now - STALE_AFTER
+    cutoff = now - dt.timedelta(seconds=settings.SAUTI_SWEEP_AFTER_SECONDS)
     events = list(WebhookEvent.objects.filter(processed_at__isnull=True, enqueued_at__lt=cutoff)
                   .order_by("id").values_list("id", flat=True)[:500])
     for event_id in events:
