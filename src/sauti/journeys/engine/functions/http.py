@@ -65,16 +65,16 @@ def http(run: Run, op: Op) -> None:
     headers = _pairs(run, p["headers"], "headers")
     body: str | None = None
     if p["body"] is not None:
-        if isinstance(p["body"], ListOf):
+        raw = p["body"].evaluate(run.ctx)
+        if isinstance(raw, (list, tuple)):
+            # A list of pairs is sent form-encoded (spec §1.7, HTTP).
             body = urlencode(_pairs(run, p["body"], "body"))
             if not any(k.lower() == "content-type" for k, _ in headers):
                 headers.append(("content-type", "application/x-www-form-urlencoded"))
+        elif isinstance(raw, dict) and "__value__" not in raw:
+            body = json.dumps(encode(raw))
         else:
-            raw = p["body"].evaluate(run.ctx)
-            if isinstance(raw, (dict, list)) and "__value__" not in raw:
-                body = json.dumps(encode(raw))
-            else:
-                body = run.ctx.text(p["body"])
+            body = run.ctx.text(p["body"])
     timeout = min(max(_number(run, p["timeout"], DEFAULT_TIMEOUT_MS), MIN_TIMEOUT_MS), MAX_TIMEOUT_MS)
     cache_ttl = _number(run, p["cache_ttl"], DEFAULT_CACHE_TTL_MS) if method == "GET" else 0
     mode = as_text(p["mode"].evaluate(run.ctx)).lower() if p["mode"] is not None else "sync"
