@@ -320,33 +320,48 @@ def _compare(op: str, a: Any, b: Any) -> bool:
 
 def _binary(node: ast.Binary) -> Closure:
     op = node.op
+    pos = node.pos
     left = compile_node(node.left)
     right = compile_node(node.right)
+    if op in ("=", "=="):
+        return lambda s: equal(left(s), right(s))
+    if op in ("!=", "<>"):
+        return lambda s: not equal(left(s), right(s))
     if op == "+":
         def add(s):
             a, b = left(s), right(s)
             if type(a) is int and type(b) is int:
                 return a + b
-            return _arith("+", a, b)
+            try:
+                return _arith("+", a, b)
+            except ExpressionError as error:
+                raise _positioned(error, pos) from None
         return add
     if op in ("-", "*", "/", "^"):
         def arith(s):
-            return _arith(op, left(s), right(s))
+            a, b = left(s), right(s)
+            try:
+                return _arith(op, a, b)
+            except ExpressionError as error:
+                raise _positioned(error, pos) from None
         return arith
-    if op in ("=", "=="):
-        return lambda s: equal(left(s), right(s))
-    if op in ("!=", "<>"):
-        return lambda s: not equal(left(s), right(s))
     if op == "&":
         def concat(s):
             a, b = left(s), right(s)
             a = "" if type(a) is Missing else a
             b = "" if type(b) is Missing else b
-            return check_text(to_str(a) + to_str(b))
+            try:
+                return check_text(to_str(a) + to_str(b))
+            except ExpressionError as error:
+                raise _positioned(error, pos) from None
         return concat
 
     def compare(s):
-        return _compare(op, left(s), right(s))
+        a, b = left(s), right(s)
+        try:
+            return _compare(op, a, b)
+        except ExpressionError as error:
+            raise _positioned(error, pos) from None
     return compare
 
 
@@ -357,7 +372,7 @@ def _negate(node: ast.Negate) -> Closure:
         v = operand(s)
         u = unwrap(v)
         if type(v) is Missing or type(u) not in (int, float):
-            raise _operand_error(v)
+            raise _positioned(_operand_error(v), node.pos)
         return -u
 
     return negate
@@ -379,6 +394,12 @@ def _range(node: ast.RangeLit) -> Closure:
     step = compile_node(node.step) if node.step is not None else None
 
     def make(s):
+        try:
+            return _make_range(s)
+        except ExpressionError as error:
+            raise _positioned(error, node.pos) from None
+
+    def _make_range(s):
         a = _range_bound(start(s))
         b = _range_bound(stop(s))
         if step is None:

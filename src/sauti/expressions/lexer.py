@@ -16,6 +16,7 @@ NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
 SEGMENT = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_-]*")
 NUMBER = re.compile(r"\d+(?:_\d+)*(?:\.\d+)?")
 DIGITS = re.compile(r"\d+")
+OFFSET = re.compile(r"[+-]\d{2}:?\d{2}")
 DIGIT_NAME = re.compile(r"[0-9A-Za-z_][A-Za-z0-9_-]*")
 NAME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
 SPACE = frozenset(" \t\r\f\v\u00a0")
@@ -102,6 +103,10 @@ class Lexer:
         found = match_temporal(src, pos)
         if found is not None:
             value, end = found
+            if OFFSET.match(src, end) and "T" in src[pos:end]:
+                # Upstream cannot read offsets; the @ expression falls back to plain text.
+                raise ExpressionError("datetimes must be written in UTC (end them with Z); "
+                                      "offsets like +02:00 are not supported", offset=end)
             return Token(TokenKind.TEMPORAL, src[pos:end], pos, end, newline, value)
         m = NUMBER.match(src, pos)
         end = m.end()

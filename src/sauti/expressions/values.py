@@ -147,9 +147,9 @@ def _json_default(value):
     return None
 
 
-def to_json(value) -> str:
-    """Compact JSON with sorted keys (the order Elixir gives small maps)."""
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True,
+def to_json(value, sort_keys: bool = False) -> str:
+    """Compact JSON, keys in the map's own order (sorted for canonical comparison keys)."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=sort_keys,
                       default=_json_default)
 
 

@@ -83,9 +83,7 @@ def _term_compare(a, b) -> int:
     if ra != rb:
         return ra - rb
     if ra == 1:
-        order = {None: 0, False: 1, True: 2}
-        # Elixir orders atoms alphabetically: false < nil < true
-        order = {False: 0, None: 1, True: 2}
+        order = {False: 0, None: 1, True: 2}  # Elixir orders atoms alphabetically
         return order[a] - order[b]
     if ra == 2:
         key_a = (type(a).__name__, a.isoformat())
@@ -98,7 +96,7 @@ def _term_compare(a, b) -> int:
                 return c
         return len(a) - len(b)
     if ra == 3:
-        return _term_compare(to_json(a), to_json(b))
+        return _term_compare(to_json(a, sort_keys=True), to_json(b, sort_keys=True))
     try:
         return (a > b) - (a < b)
     except TypeError:
@@ -122,7 +120,7 @@ def _key(value):
     t = type(value)
     if t in (str, int, float, bool) or value is None or isinstance(value, (dt.date, dt.time)):
         return (t.__name__, value)
-    return ("json", to_json(value))
+    return ("json", to_json(value, sort_keys=True))
 
 
 @function("uniq", args=1, family=FAMILY)
