@@ -10,7 +10,8 @@ from typing import Any
 
 from ..lang.program import CardVariant, Op, Program
 from .context import Context
-from .effects import Effect, End, Log, Schedule, Wait
+from .effects import Effect, End, Handover, Log, Schedule, Wait
+from .functions import FUNCTIONS
 from .state import ENDED, RUNNING, WAITING, State
 from .values import truthy
 
@@ -32,7 +33,7 @@ class Run:
         self.state = state.copy()
         self.now = now
         self.effects: list[Effect] = []
-        self.ctx = Context(self.state, now)
+        self.ctx = Context(self.state, now, program.names)
         self._vars_owned = False
         self._contact_owned = False
         self.ops_run = 0
@@ -103,8 +104,6 @@ class Run:
         self.state.card, self.state.variant, self.state.pc = name, index, 0
         self.state.status = RUNNING
         if variant.code_generator == "HANDOVER_STARTS":
-            from .effects import Handover
-
             self.emit(Handover("route_to_operator"))
 
     def wait(self, kind: str, info: dict, reply: bool = False) -> None:
@@ -138,8 +137,6 @@ class Run:
 
     # ------------------------------------------------------------------ the loop
     def run(self) -> None:
-        from .functions import FUNCTIONS
-
         program = self.program
         state = self.state
         while state.status == RUNNING:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import hashlib
+import re
 
 from . import checker
 from .ast import Assign, CallStmt, CardNode, Expr, ExprStmt, JourneyNode, Stmt, ThenStmt
@@ -26,6 +27,8 @@ from .program import (
     Value,
 )
 from .triggers import compile_trigger
+
+_WORD = re.compile(r"[^\W\d]\w*")
 
 
 class CardCompiler:
@@ -132,6 +135,9 @@ class Compilation:
         self.journeys: list[JourneyNode] = []
         self.cells: list[CellInfo] = []
         self.dictionaries: dict[str, dict] = {}
+        # Every word of every code cell, lower-cased: a superset of the names expressions read,
+        # so the engine prepares only context roots a journey can reach.
+        self.names: set[str] = set()
 
     def check_card(self, name: str, line: int, column: int) -> None:
         if name in self.card_names:
@@ -152,6 +158,7 @@ class Compilation:
                 continue
             if cell.kind != "code":
                 continue
+            self.names.update(w.lower() for w in _WORD.findall(self.source, cell.start, cell.end))
             names: list[str] = []
             start, line = cell.start, cell.line
             while True:
@@ -225,7 +232,7 @@ class Compilation:
             interaction_timeout=timeout, dictionaries=self.dictionaries, settings=settings,
             warnings=tuple(d for d in self.sorted_diagnostics() if d.severity == WARNING),
             name=name, source_hash=hashlib.sha256(self.source.encode()).hexdigest(),
-            cells=tuple(self.cells))
+            cells=tuple(self.cells), names=frozenset(self.names))
 
     def setting(self, call: object, settings: dict) -> None:
         name = call.name  # type: ignore[attr-defined]

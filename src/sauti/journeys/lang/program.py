@@ -182,6 +182,7 @@ class Program:
     name: str | None = None
     source_hash: str = ""
     cells: tuple[CellInfo, ...] = ()
+    names: frozenset[str] | None = None   # words used in code cells (None: unknown, use all)
 
     def edges(self) -> list[tuple[str, str, str]]:
         """(from card, to card, how) for every connection, for the editor's graph."""
