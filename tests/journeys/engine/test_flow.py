@@ -141,3 +141,20 @@ def test_handover_cards_route_to_a_person() -> None:
     assert [e.type for e in effects if e.type not in ("log", "wait", "schedule")] == [
         "handover", "send_content", "send_content", "add_label", "end"]
     assert of_type(effects, "add_label")[0].message_id == "wamid.1"
+
+
+def test_trigger_conditions_for_the_shell() -> None:
+    from sauti.journeys import compile_journey
+    from sauti.journeys.engine import trigger_holds
+
+    program = compile_journey(
+        'trigger(on: "MESSAGE RECEIVED") when has_only_phrase(event.message.text.body, "menu")\n'
+        'trigger(interval: "+1m", relative_to: "contact.next") when contact.arm == "A"\n'
+        'trigger(on: "MESSAGE RECEIVED")\ncard A do\nend\n')
+    keyword, relative, always = program.triggers
+    menu = {"type": "text", "text": {"body": " MENU "}}
+    assert trigger_holds(program, keyword, contact={}, message=menu, now=NOW)
+    assert not trigger_holds(program, keyword, contact={}, message={"type": "image"}, now=NOW)
+    assert trigger_holds(program, relative, contact={"arm": "A"}, now=NOW)
+    assert not trigger_holds(program, relative, contact={"arm": "B"}, now=NOW)
+    assert trigger_holds(program, always, contact={}, now=NOW)

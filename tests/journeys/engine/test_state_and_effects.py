@@ -30,7 +30,7 @@ def test_state_rejects_unknown_fields() -> None:
 
 def test_state_after_a_step_is_json_serialisable() -> None:
     state, _ = run('card A do\n  x = now()\n  y = ask("?")\nend\n', Start())
-    assert json.loads(json.dumps(state.to_dict()))["vars"]["x"] == {"$dt": NOW.isoformat()}
+    assert json.loads(json.dumps(state.to_dict()))["vars"]["x"] == {"$dt": NOW.isoformat(), "$precision": 6}
 
 
 @pytest.mark.parametrize("kind", sorted(REGISTRY))
@@ -90,3 +90,11 @@ def test_step_never_mutates_the_state_it_is_given() -> None:
 def test_naive_now_is_taken_as_utc() -> None:
     state, effects = run('card A do\n  x = ask("?")\nend\n', Start(), now=NOW.replace(tzinfo=None))
     assert state.deadline == (NOW + dt.timedelta(seconds=300)).isoformat()
+
+
+def test_datetimes_keep_their_printing_precision_across_steps() -> None:
+    from .helpers import bodies, conversation
+
+    conv = conversation('card A do\n  t = now()\n  text("@t")\n  w = ask("?")\n  text("@t")\nend\n')
+    first = bodies(conv.start())[0]
+    assert bodies(conv.send("x")) == [first]

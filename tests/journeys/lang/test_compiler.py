@@ -194,3 +194,8 @@ def test_check_collects_every_error_and_warning() -> None:
     assert ("error", 1, "unknown-card") in found
     assert ("error", 5, "syntax") in found   # the unclosed parenthesis
     assert ("warning", 8, "too-many-buttons") in found
+
+
+def test_diagnostics_format_for_the_command_line() -> None:
+    (error,) = [d for d in check_journey("card A, then: Nope do\nend\n") if d.severity == "error"]
+    assert error.format("menu.md") == 'menu.md:1:15: unknown card "Nope": no card has that name'

@@ -23,6 +23,11 @@ def encode(value: Any) -> Any:
     if isinstance(value, (list, tuple)):
         return [encode(v) for v in value]
     if isinstance(value, dt.datetime):
+        precision = getattr(value, "precision", None)
+        if precision is not None:
+            # The expression language prints a datetime with the precision it was made with
+            # (Elixir-style: now() has microseconds, a parsed "…:00Z" has none); keep it.
+            return {"$dt": value.isoformat(), "$precision": precision}
         return {"$dt": value.isoformat()}
     if isinstance(value, dt.date):
         return {"$date": value.isoformat()}
@@ -37,6 +42,8 @@ def decode(value: Any) -> Any:
     if isinstance(value, list):
         return [decode(v) for v in value]
     if isinstance(value, dict):
+        if len(value) == 2 and "$dt" in value and "$precision" in value:
+            return _with_precision(dt.datetime.fromisoformat(value["$dt"]), value["$precision"])
         if len(value) == 1:
             key = next(iter(value))
             if key in _TAGS:
@@ -50,6 +57,14 @@ def decode(value: Any) -> Any:
                 return Decimal(raw)
         return {k: decode(v) for k, v in value.items()}
     return value
+
+
+def _with_precision(value: dt.datetime, precision: int) -> dt.datetime:
+    try:
+        from sauti.expressions.temporal import with_precision
+    except ImportError:  # pragma: no cover - the expression language without precision support
+        return value
+    return with_precision(value, precision)
 
 
 def plain(value: Any) -> Any:

@@ -21,6 +21,11 @@ class Diagnostic:
     def __str__(self) -> str:
         return f"line {self.line}, column {self.column}: {self.message}"
 
+    def format(self, path: str) -> str:
+        """`file:line:col: message` as `sauti journeys check` prints it (warnings say so)."""
+        prefix = "warning: " if self.severity == WARNING else ""
+        return f"{path}:{self.line}:{self.column}: {prefix}{self.message}"
+
     def to_dict(self) -> dict:
         return {"severity": self.severity, "message": self.message, "line": self.line,
                 "column": self.column, "code": self.code}
