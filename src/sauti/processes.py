@@ -17,7 +17,7 @@ def task_worker(worker_id: str) -> Any:
     """A django-tasks-db worker loop over every queue; stop it by setting `.running = False`."""
     from django_tasks_db.management.commands.db_worker import Worker
 
-    return Worker(queue_names=["*"], interval=0.05, batch=False, backend_name="default", startup_delay=False,
+    return Worker(queue_names=["*"], interval=0.1, batch=False, backend_name="default", startup_delay=False,
                   max_tasks=None, worker_id=worker_id[:64], excluded_queue_names=[])
 
 
