@@ -408,7 +408,9 @@ def _range(node: ast.RangeLit) -> Closure:
             k = _range_bound(step(s))
             if k == 0:
                 raise ExpressionError("a range step cannot be 0")
-        return range(a, b + (1 if k > 0 else -1), k)
+        values = range(a, b + (1 if k > 0 else -1), k)
+        check_items(len(values))
+        return values
 
     return make
 
