@@ -96,9 +96,7 @@ class FakeCloudAPI:
         await self.webhooks.start()
 
     async def shutdown(self) -> None:
-        for handle in self._reviews.values():
-            handle.cancel()
-        self._reviews.clear()
+        self.cancel_reviews()
         await self.webhooks.close()
         self._started = False
 
@@ -120,6 +118,11 @@ class FakeCloudAPI:
         loop = asyncio.get_running_loop()
         self._reviews[template_id] = loop.call_later(self.config.template_approval_delay_s,
                                                      templates_api.finish_review, self, template_id)
+
+    def cancel_reviews(self) -> None:
+        for handle in self._reviews.values():
+            handle.cancel()
+        self._reviews.clear()
 
     def forget_review(self, template_id: str) -> None:
         handle = self._reviews.pop(template_id, None)

@@ -51,8 +51,9 @@ async def route(fake: FakeCloudAPI, request: Request, parts: list[str]) -> Respo
         case ["media", media_id] if method == "GET":
             return await media_api.download(fake, request, media_id)
         case ["reset"] if method == "POST":
+            fake.cancel_reviews()
             fake.store.reset()
-            fake.webhooks.clear_log()
+            fake.webhooks.reset()
             return json_response({"success": True})
     raise GraphError(100, f"unknown control endpoint {method} {request.path}", http_status=404)
 

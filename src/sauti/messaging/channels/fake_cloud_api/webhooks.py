@@ -56,6 +56,7 @@ class WebhookDispatcher:
         self._queue: asyncio.Queue[Delivery] = asyncio.Queue()
         self._wake = asyncio.Event()
         self._in_flight = False
+        self._generation = 0  # bumped by reset() so a delivery being retried is abandoned
         self._tasks: list[asyncio.Task[None]] = []
         self.log: deque[dict[str, Any]] = deque(maxlen=LOG_SIZE)
         self._bodies: OrderedDict[int, bytes] = OrderedDict()
@@ -123,8 +124,11 @@ class WebhookDispatcher:
 
     async def _deliver_with_retries(self, delivery: Delivery) -> None:
         delays = self.config.webhook_retry_delays_s
+        generation = self._generation
         for attempt in range(1, len(delays) + 2):
             status, error = await self._post(delivery.body, delivery.signature)
+            if generation != self._generation:
+                return  # reset while this was under way: forget it, log included
             ok = status is not None and 200 <= status < 300
             last = attempt > len(delays) or not self.config.webhook_url
             outcome = "delivered" if ok else ("gave_up" if last else "retrying")
@@ -132,6 +136,8 @@ class WebhookDispatcher:
             if ok or last:
                 return
             await asyncio.sleep(delays[attempt - 1])
+            if generation != self._generation:
+                return
 
     # --- direct deliveries ----------------------------------------------------------------
 
@@ -196,3 +202,11 @@ class WebhookDispatcher:
     def clear_log(self) -> None:
         self.log.clear()
         self._bodies.clear()
+
+    def reset(self) -> None:
+        """Drop pending statuses, queued bodies and retries in progress, and the log."""
+        self._generation += 1
+        self._pending.clear()
+        while not self._queue.empty():
+            self._queue.get_nowait()
+        self.clear_log()
