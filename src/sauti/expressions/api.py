@@ -77,6 +77,10 @@ class Expression:
 
 
 @functools.lru_cache(maxsize=8192)
+def _compile_cached(source: str, mode: Mode, line: int, column: int, strict: bool) -> tuple[Expression, int]:
+    return _compile(source, mode, line, column, False, strict)
+
+
 def _compile(source: str, mode: Mode, line: int, column: int, partial: bool,
              strict: bool) -> tuple[Expression, int]:
     try:
@@ -108,7 +112,11 @@ def compile_expression(source: str, mode: Mode = "code", *, line: int = 1, colum
         source = to_str(source)
     if partial and mode != "code":
         raise ValueError("partial parsing is only for code mode")
-    expression, end = _compile(source, mode, line, column, partial, strict)
+    if partial:
+        # Not cached: the source is usually the rest of a journey file, not one expression.
+        expression, end = _compile(source, mode, line, column, True, strict)
+    else:
+        expression, end = _compile_cached(source, mode, line, column, strict)
     return (expression, end) if partial else expression
 
 

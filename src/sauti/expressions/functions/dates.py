@@ -83,14 +83,19 @@ def strftime(value, fmt: str) -> str:
         moment = dt.datetime(1970, 1, 1, value.hour, value.minute, value.second, value.microsecond,
                              tzinfo=UTC)
 
+    numeric: dict | None = None
+    words: dict | None = None
+
     def field(m: re.Match) -> str:
+        nonlocal numeric, words
         pad, width, code = m.group(1), m.group(2), m.group(3)
-        numeric = {"d": (moment.day, 2), "e": (moment.day, 2), "H": (moment.hour, 2),
-                   "I": ((moment.hour % 12) or 12, 2), "j": (moment.timetuple().tm_yday, 3),
-                   "m": (moment.month, 2), "M": (moment.minute, 2), "S": (moment.second, 2),
-                   "y": (moment.year % 100, 2), "Y": (moment.year, 4), "u": (moment.isoweekday(), 1),
-                   "w": (moment.isoweekday() % 7, 1), "q": ((moment.month - 1) // 3 + 1, 1),
-                   "f": (moment.microsecond, 6)}
+        if numeric is None:
+            numeric = {"d": (moment.day, 2), "e": (moment.day, 2), "H": (moment.hour, 2),
+                       "I": ((moment.hour % 12) or 12, 2), "j": (moment.timetuple().tm_yday, 3),
+                       "m": (moment.month, 2), "M": (moment.minute, 2), "S": (moment.second, 2),
+                       "y": (moment.year % 100, 2), "Y": (moment.year, 4), "u": (moment.isoweekday(), 1),
+                       "w": (moment.isoweekday() % 7, 1), "q": ((moment.month - 1) // 3 + 1, 1),
+                       "f": (moment.microsecond, 6)}
         if code in numeric:
             n, default = numeric[code]
             size = int(width) if width else default
@@ -98,23 +103,24 @@ def strftime(value, fmt: str) -> str:
                 return str(n)
             fill = " " if pad == "_" or (code == "e" and not pad) else "0"
             return str(n).rjust(size, fill)
-        words = {"a": DAYS[moment.weekday()][:3], "A": DAYS[moment.weekday()],
-                 "b": MONTHS[moment.month - 1][:3], "B": MONTHS[moment.month - 1],
-                 "p": "AM" if moment.hour < 12 else "PM", "P": "am" if moment.hour < 12 else "pm",
-                 "z": "+0000", ":z": "+00:00", "Z": "UTC", "%": "%",
-                 "F": f"{moment.year:04d}-{moment.month:02d}-{moment.day:02d}",
-                 "T": f"{moment.hour:02d}:{moment.minute:02d}:{moment.second:02d}",
-                 "R": f"{moment.hour:02d}:{moment.minute:02d}",
-                 "D": f"{moment.month:02d}/{moment.day:02d}/{moment.year % 100:02d}",
-                 "c": f"{moment.year:04d}-{moment.month:02d}-{moment.day:02d} "
-                      f"{moment.hour:02d}:{moment.minute:02d}:{moment.second:02d}",
-                 "x": f"{moment.month:02d}/{moment.day:02d}/{moment.year % 100:02d}",
-                 "X": f"{moment.hour:02d}:{moment.minute:02d}:{moment.second:02d}"}
+        if words is None:
+            words = _words(moment)
         if code in words:
             return words[code].rjust(int(width), " " if pad != "0" else "0") if width else words[code]
         return m.group(0)
 
     return _DIRECTIVE.sub(field, fmt)
+
+
+def _words(moment: dt.datetime) -> dict[str, str]:
+    date = f"{moment.year:04d}-{moment.month:02d}-{moment.day:02d}"
+    clock = f"{moment.hour:02d}:{moment.minute:02d}:{moment.second:02d}"
+    short = f"{moment.month:02d}/{moment.day:02d}/{moment.year % 100:02d}"
+    return {"a": DAYS[moment.weekday()][:3], "A": DAYS[moment.weekday()],
+            "b": MONTHS[moment.month - 1][:3], "B": MONTHS[moment.month - 1],
+            "p": "AM" if moment.hour < 12 else "PM", "P": "am" if moment.hour < 12 else "pm",
+            "z": "+0000", ":z": "+00:00", "Z": "UTC", "%": "%", "F": date, "T": clock,
+            "R": clock[:5], "D": short, "c": f"{date} {clock}", "x": short, "X": clock}
 
 
 _PARSE_PARTS = {
