@@ -69,3 +69,21 @@ def test_registry_lists_functions_for_autocomplete():
     assert {"upper", "has_any_word", "map", "datetime_add"} <= names
     upper = registry.get("UPPER")
     assert upper.summary and upper.examples and upper.to_dict()["arity"] == "1"
+
+
+def test_evaluation_is_reentrant_across_threads():
+    from concurrent.futures import ThreadPoolExecutor
+
+    expr = compile_expression("reduce(map(xs, &(&1 * k)), 0, &(&1 + &2))")
+
+    def work(k: int) -> int:
+        return expr.evaluate({"xs": list(range(100)), "k": k})
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        results = list(pool.map(work, range(200)))
+    assert results == [4950 * k for k in range(200)]
+
+
+def test_lambdas_do_not_leak_out_of_an_evaluation():
+    assert evaluate("&(&1 + 1)") is None
+    assert evaluate("[&(&1), {\"f\": &(&1)}, 1..2]") == [None, {"f": None}, [1, 2]]

@@ -97,13 +97,25 @@ class Function:
 
 
 def finish(value: Any) -> Any:
-    """The value handed back to Python callers: no internal markers, ranges as lists."""
+    """The value handed back to Python callers: plain data only (no lambdas, no internal
+    markers, ranges as lists), so results can be stored as JSON."""
     t = type(value)
     if t is Missing or t is Function:
         return None
     if t is range:
         return list(value)
+    if t is list:
+        if any(type(v) in _NOT_PLAIN for v in value):
+            return [finish(v) for v in value]
+        return value
+    if t is dict:
+        if any(type(v) in _NOT_PLAIN for v in value.values()):
+            return {k: finish(v) for k, v in value.items()}
+        return value
     return value
+
+
+_NOT_PLAIN = frozenset({Missing, Function, range, list, dict})
 
 
 def not_implemented(name: str) -> str:
