@@ -20,6 +20,7 @@ from typing import Any
 
 from .engine import ChildFinished, HttpResponse, Start, State, TimerFired, UserMessage, step
 from .engine.effects import (
+    CancelSchedules,
     Effect,
     End,
     HttpRequest,
@@ -67,7 +68,8 @@ class Conversation:
         self.effects: list[Effect] = []
         self.messages: list[dict] = []          # every outbound message, in order
         self.http_calls: list[dict] = []
-        self.timers: list[Schedule] = []
+        self.timers: list[Schedule] = []       # this session's pending timers (timeouts)
+        self.scheduled: list[Schedule] = []    # journeys scheduled for the contact (schedule_stack)
         self.child_flow: str | None = None
         self.last_interactive: dict | None = None
         self._seq = 0
@@ -213,14 +215,23 @@ class Conversation:
                 return ChildFinished(journey_uuid=effect.journey_uuid, contact=dict(self.contact))
             self.child_flow = effect.journey_uuid
         elif isinstance(effect, Schedule):
+            if effect.kind == "journey":
+                self.scheduled.append(effect)
+                return None
             if effect.kind == "wait":
                 # The clock jumps to the end of the wait and the journey goes on.
                 self.now = max(self.now, dt.datetime.fromisoformat(effect.at))
                 return TimerFired(key=effect.key, at=effect.at, contact=dict(self.contact))
             self.timers = [t for t in self.timers if not (t.key == effect.key and t.kind == effect.kind)]
             self.timers.append(effect)
+        elif isinstance(effect, CancelSchedules):
+            if effect.kind == "journey":
+                self.scheduled = [t for t in self.scheduled
+                                  if effect.journey_uuid not in (None, t.journey_uuid)]
+            else:
+                self.timers = [t for t in self.timers if t.kind != effect.kind]
         elif isinstance(effect, End):
-            self.timers = [t for t in self.timers if t.kind == "journey"]
+            self.timers = []
         return None
 
     def _http(self, req: HttpRequest) -> Any:

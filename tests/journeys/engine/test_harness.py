@@ -130,3 +130,11 @@ def test_sample_times_out_after_an_hour() -> None:
     conv.start("START")
     conv.set_time(NOW + dt.timedelta(minutes=61))
     assert conv.ended and conv.state.end_reason == "timeout"
+
+
+def test_scheduled_journeys_are_listed_and_cancelled() -> None:
+    conv = conversation('card A do\n  schedule_stack("u1", in: 60)\n  schedule_stack("u2", in: 120)\n'
+                        '  cancel_scheduled_stacks("u1")\nend\n')
+    conv.start()
+    assert [(s.journey_uuid, s.at) for s in conv.scheduled] == [
+        ("u2", (NOW + dt.timedelta(seconds=120)).isoformat())]
