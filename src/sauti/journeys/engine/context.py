@@ -9,16 +9,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Any
 
+from sauti.expressions import prepare_context
+
 from .values import as_text
 
 if TYPE_CHECKING:
     from .state import State
-
-
-def _prepare() -> Any:
-    from sauti.expressions import prepare_context
-
-    return prepare_context
 
 
 class Context:
@@ -31,7 +27,7 @@ class Context:
         self.names = names
         self.now = now
         self._data: dict | None = None
-        self._prepare = _prepare()
+        self._prepare = prepare_context
         # Top-level name -> (value as given, value as prepared). Preparing (lower-cased keys,
         # typed literals) walks whole HTTP bodies, so each root is prepared again only when it
         # is replaced: an assignment re-prepares one variable, not the whole context.

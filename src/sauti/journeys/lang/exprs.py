@@ -5,15 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from sauti.expressions import ExpressionError, compile_expression
+
 from .ast import Expr
 from .errors import JourneySyntaxError
 from .program import Code, Lit, Tpl, Value
-
-
-def _expressions() -> Any:
-    from sauti import expressions
-
-    return expressions
 
 
 def _error(exc: Exception, line: int, column: int, source: str | None) -> JourneySyntaxError:
@@ -24,18 +20,16 @@ def _error(exc: Exception, line: int, column: int, source: str | None) -> Journe
 
 
 def compile_code(source: str, line: int, column: int, full_source: str | None = None) -> Any:
-    mod = _expressions()
     try:
-        return mod.compile_expression(source, mode="code", line=line, column=column)
-    except mod.ExpressionError as exc:
+        return compile_expression(source, mode="code", line=line, column=column)
+    except ExpressionError as exc:
         raise _error(exc, line, column, full_source) from None
 
 
 def compile_template(text: str, line: int, column: int, full_source: str | None = None) -> Any:
-    mod = _expressions()
     try:
-        return mod.compile_expression(text, mode="template", line=line, column=column)
-    except mod.ExpressionError as exc:
+        return compile_expression(text, mode="template", line=line, column=column)
+    except ExpressionError as exc:
         raise _error(exc, line, column, full_source) from None
 
 
