@@ -86,7 +86,7 @@ end
 
 @pytest.mark.parametrize(("src", "expected"), [
     ("x = if c, do: 1, else: 2\n", "if c, do: 1, else: 2"),
-    ("x = if(c, do: 1, else: 2)\n", "if(c,     1,       2)"),
+    ("x = if(c, do: 1, else: 2)\n", "if(c, do: 1, else: 2)"),
     ("x = a and\n  b\n", "a and   b"),
     ("x = [\n  1, # one\n  2\n]\n", "[\n  1,      \n  2\n]"),
     ("x = filter(xs, &(&1.title == t))[0].id\n", "filter(xs, &(&1.title == t))[0].id"),

@@ -325,7 +325,6 @@ class Parser:
             if c_start >= base and c_end <= last.end:
                 for k in range(c_start - base, c_end - base):
                     chars[k] = " "
-        _blank_if_keywords(toks, chars, base)
         return Expr("".join(chars), first.line, first.column, tuple(toks))
 
     def _scan(self, mode: str) -> tuple[int, list[int]]:
@@ -413,22 +412,6 @@ class Parser:
         if nxt.kind is TokenKind.OP and nxt.text in ("|>", "==", "!=", "&&", "||", "<>", ">=", "<="):
             return True
         return False
-
-
-def _blank_if_keywords(toks: list[Token], chars: list[str], base: int) -> None:
-    """`if(c, do: a, else: b)` means `if(c, a, b)`: blank the `do:`/`else:` labels (offsets kept)
-    so the expression language sees its plain call form."""
-    stack: list[bool] = []
-    for k, t in enumerate(toks):
-        if t.kind in OPENERS:
-            stack.append(t.kind is TokenKind.LPAREN and k > 0 and toks[k - 1].is_name("if")
-                         and toks[k - 1].end == t.offset)
-        elif t.kind in CLOSERS:
-            if stack:
-                stack.pop()
-        elif t.kind is TokenKind.KEYWORD and t.text in ("do", "else") and stack and stack[-1]:
-            for pos in range(t.offset - base, t.end - base):
-                chars[pos] = " "
 
 
 def parse_cell(source: str, start: int = 0, end: int | None = None, line: int = 1) -> JourneyNode:
