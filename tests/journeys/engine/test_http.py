@@ -84,3 +84,14 @@ def test_async_mode_does_not_wait() -> None:
     assert of_type(effects, "http_request")[0].method == "POST"
     assert of_type(effects, "send_message")[0].message["text"]["body"] == "async"
     assert state.ended
+
+
+def test_json_text_bodies_are_decoded_by_content_type() -> None:
+    from sauti.journeys.engine.events import HttpResponse
+
+    state, effects = run(GET, Start(), HttpResponse(request_id="1", status=200, body='{"title": "T"}',
+                                                   headers=[["Content-Type", "application/json"]]))
+    assert of_type(effects, "send_message")[0].message["text"]["body"] == "T (200) 200"
+    state, effects = run(GET, Start(), HttpResponse(request_id="1", status=200, body="not json {",
+                                                   headers={"content-type": "application/json"}))
+    assert state.ended

@@ -98,7 +98,16 @@ def on_response(run: Run, waiting: dict, event: HttpResponse) -> None:
     headers = event.headers
     if isinstance(headers, (list, tuple)):
         headers = {str(k): v for k, v in headers}
-    result = {"status": event.status, "body": event.body, "headers": headers or {},
+    headers = headers or {}
+    body = event.body
+    content_type = next((str(v) for k, v in headers.items() if str(k).lower() == "content-type"), "")
+    if isinstance(body, str) and "json" in content_type.lower():
+        # JSON answers are decoded (spec §1.7); a body that is not JSON stays text.
+        try:
+            body = json.loads(body)
+        except ValueError:
+            pass
+    result = {"status": event.status, "body": body, "headers": headers,
               "url": waiting["url"], "query": waiting["query"], "mode": waiting["mode"]}
     if waiting.get("target"):
         run.set_var(waiting["target"], result)
