@@ -52,9 +52,11 @@ class State:
         if self._now is None:
             value = self.vars.get("__now__")
             if isinstance(value, str):
-                value = parse_temporal(value)
+                value = parse_temporal(value.strip())
             if isinstance(value, dt.datetime):
-                self._now = with_precision(value, 6)
+                # A frozen clock prints as given: whole seconds without a fraction, as a test
+                # clock (FlowTester's fake time) does upstream.
+                self._now = with_precision(value, 6 if value.microsecond else 0)
             else:
                 self._now = with_precision(dt.datetime.now(UTC), 6)
         return self._now
@@ -531,7 +533,8 @@ def _if(node: ast.Call) -> Closure:
 
 
 def _or(node: ast.Call) -> Closure:
-    """``or(…)``: the last truthy argument; stops early on an evaluated call that gave ``true``."""
+    """``or(…)``: the first truthy argument, else false. Every argument that is a call or an
+    operator is evaluated first (and may fail), unless one before it gave exactly ``true``."""
     args = tuple((compile_value(a), isinstance(a, ast.EAGER)) for a in node.args)
     if not args:
         return lambda s: False
@@ -543,10 +546,10 @@ def _or(node: ast.Call) -> Closure:
             if eager and v is True:
                 return True
             values.append(v)
-        for v in reversed(values):
+        for v in values:
             if truthy(v):
                 return v
-        return values[0]  # nothing truthy: the first argument (false or null), as upstream's fold
+        return False
 
     return either
 

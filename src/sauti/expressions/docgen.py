@@ -108,7 +108,7 @@ that does not exist is null for functions and false in conditions; arithmetic on
 
 `if()`, `and()` and `or()` evaluate every argument first (as on Turn), so
 `if(max_score = 0, 0, score / max_score)` still divides by zero: compute it in two steps.
-`or()` gives the last true argument (`or(false, "foo")` is `"foo"`).
+`or()` gives the first true argument (`contact.nickname or contact.name`), or false.
 
 A call to an unknown function, or with the wrong number of arguments, gives the text
 `ERROR: "name is not implemented."` rather than failing, as on Turn.
@@ -168,6 +168,14 @@ Decisions where the original is silent or unhelpful (all deliberate):
 
 * Missing references in `@(…)` are written back exactly as typed (`@(missing.x)`), like short
   forms; compared with `nil` they count as null (`x == nil` is true for a missing `x`).
+* `or` gives the **first** true argument. The library was once observed giving the last one
+  (`or('a', 'b')` → `"b"`, in no upstream test), but real journeys rely on the first:
+  `year_of_birth = contact.year_of_birth or ""` (contentrepo "Browsable FAQs"), whose recorded
+  transcripts only pass this way.
+* `date()` of an impossible day (29 February 2023) is kept as the text `2023-02-29`, as Turn
+  does, so a journey that accepts it still prints it.
+* A frozen clock (`__now__`) prints with its own precision: `2023-02-28T00:00:00Z` for a whole
+  second, as upstream's test clock does; the live clock has microseconds.
 * Truthiness of a rich result follows its value (`if(has_any_word(t, "no"), …)` works).
 * Context text with leading zeros or `_` stays text (phone numbers and codes survive).
 * `has_date`/`has_time` also find a date or time inside longer text; `has_any_word` splits words

@@ -193,13 +193,19 @@ def strptime(source: str, fmt: str) -> dt.datetime | None:
 
 @function("date", args=3, family=FAMILY)
 def date(year, month, day):
-    """A date from year, month and day.
+    """A date from year, month and day. As on Turn, an impossible day of a real month
+    (29 February 2023) is not an error: it is kept as the text "2023-02-29".
 
     date(2022, 1, 31) → 2022-01-31
+    date(2023, 2, 29) → "2023-02-29"
     """
+    y, m, d = integer(year), integer(month), integer(day)
     try:
-        return dt.date(integer(year), integer(month), integer(day))
+        return dt.date(y, m, d)
     except ValueError as error:
+        if 1 <= y <= 9999 and 1 <= m <= 12 and 1 <= d <= 31:
+            # Turn builds the date without checking it: 29 February 2023 is kept as written.
+            return f"{y:04d}-{m:02d}-{d:02d}"
         raise ExpressionError(f"date: {error}") from None
 
 
@@ -245,7 +251,7 @@ def timevalue(value):
 def now(state):
     """The current date and time (UTC). In journeys this is the session's clock.
 
-    now() → 2024-01-15T09:30:00.000000Z
+    now() → 2024-01-15T09:30:00Z
     """
     return state.now()
 
@@ -321,6 +327,9 @@ def datevalue(value, fmt="%Y-%m-%d %H:%M:%S"):
     datevalue("2022-01-05T10:00:00Z", "%d %B %Y") → "05 January 2022"
     datevalue(date(2022, 1, 5)).date → 2022-01-05
     """
+    loose = _loose_date(value)
+    if loose is not None:
+        return rich(_format_fields(loose, text(fmt)), date=None, datetime=None)
     moment = _temporal(value, "datevalue")
     if isinstance(moment, dt.datetime):
         day, when = moment.date(), moment
@@ -329,6 +338,39 @@ def datevalue(value, fmt="%Y-%m-%d %H:%M:%S"):
     else:
         raise ExpressionError(f"datevalue: {inspect(value)} is not a date")
     return rich(strftime(when, text(fmt)), date=day, datetime=when)
+
+
+_LOOSE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+
+
+def _loose_date(value) -> tuple[int, int, int] | None:
+    """An impossible date kept as text by ``date()`` (e.g. "2023-02-29"), as its fields."""
+    value = unwrap(value)
+    if type(value) is not str:
+        return None
+    m = _LOOSE.fullmatch(value.strip())
+    if m is None or parse_temporal(value.strip()) is not None:
+        return None
+    y, mo, d = int(m.group(1)), int(m.group(2)), int(m.group(3))
+    return (y, mo, d) if 1 <= mo <= 12 and 1 <= d <= 31 else None
+
+
+def _format_fields(fields: tuple[int, int, int], fmt: str) -> str:
+    """Format an impossible date from its fields; only numeric date directives make sense."""
+    y, m, d = fields
+    values = {"Y": f"{y:04d}", "m": f"{m:02d}", "d": f"{d:02d}", "y": f"{y % 100:02d}",
+              "e": f"{d:2d}", "F": f"{y:04d}-{m:02d}-{d:02d}", "B": MONTHS[m - 1], "b": MONTHS[m - 1][:3],
+              "H": "00", "M": "00", "S": "00", "T": "00:00:00", "%": "%"}
+
+    def field(match: re.Match) -> str:
+        code = match.group(3)
+        if code not in values:
+            raise ExpressionError(f"datevalue: {y:04d}-{m:02d}-{d:02d} is not a real date")
+        if match.group(1) == "-":
+            return values[code].lstrip("0") or "0"
+        return values[code]
+
+    return _DIRECTIVE.sub(field, fmt)
 
 
 @function("parse_datevalue", args=2, family=FAMILY)

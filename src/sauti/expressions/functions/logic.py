@@ -36,16 +36,18 @@ def and_(*values):
 
 @function("or", args=(1, None), family=FAMILY, signature="or(value, …)")
 def or_(*values):
-    """The last true argument (a function call or operator that gives exactly true stops it
-    early), or false/null when none is. Journey code may write ``a or b``.
+    """The first true argument, or false when none is. Journey code may write ``a or b``, so
+    ``contact.year_of_birth or ""`` gives the year when there is one (as real Turn journeys
+    rely on).
 
     or(false, "foo") → "foo"
+    or(nil, "fallback") → "fallback"
     or(false, false) → false
     """
-    for value in reversed(values):
+    for value in values:
         if truthy(value):
             return value
-    return values[0]
+    return False
 
 
 @function("not", args=1, family=FAMILY)
