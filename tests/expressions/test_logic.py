@@ -15,7 +15,8 @@ CASES = [
     ("if(has_any_word(\"no\", \"yes\"), 1, 2)", 2),  # a rich false is false
     ("and(true, 1 = 1)", True), ("and(true, false)", False), ("and(1, \"\")", True), ("and(missing)", False),
     ("or(true, false)", True), ("or(false, \"foo\")", "foo"), ("or('a', 'b')", "a"), ("or(false, nil)", False),
-    ("or(nil, false)", False), ("or(missing, \"x\")", "x"), ("or(1 = 1, 1 / 0)", True),  # an evaluated call giving true stops it
+    ("or(nil, false)", False), ("or(missing, \"x\")", "x"),
+    ("or(1 = 1, 1 / 0)", True),  # an evaluated call giving true stops it
     ("not(false)", True), ("not(0)", False), ("not(nil)", True), ("not missing", True),
     ("true and false", False), ("true or false", True), ("false or \"x\"", "x"),
     ("not true or true", True), ("not (true or true)", False), ("1 == 1 and 2 == 2", True),
