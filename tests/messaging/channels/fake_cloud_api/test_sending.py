@@ -34,7 +34,8 @@ def test_any_version_segment_or_none_is_accepted(fake: RunningFake) -> None:
 
 def test_wamids_are_unique_under_concurrent_sends(fake: RunningFake) -> None:
     async def send_many() -> list[str]:
-        async with httpx.AsyncClient(base_url=f"{fake.url}/v23.0", headers={"Authorization": "Bearer t"}) as client:
+        async with httpx.AsyncClient(base_url=f"{fake.url}/v23.0", headers={"Authorization": "Bearer t"},
+                                     limits=httpx.Limits(max_connections=10)) as client:
             bodies = [{"messaging_product": "whatsapp", **TEXT, "to": f"2782000{i % 7:04d}"} for i in range(300)]
             responses = await asyncio.gather(*(client.post(f"/{PHONE_NUMBER_ID}/messages", json=b) for b in bodies))
         return [r.json()["messages"][0]["id"] for r in responses]
