@@ -68,3 +68,9 @@ def test_chat_is_in_the_context() -> None:
     conv = conversation('card A when is_nil_or_empty(chat.assigned_to) do\n  text("bot")\nend\n'
                         'card A do\n  text("person")\nend\n', chat={"assigned_to": None})
     assert bodies(conv.start()) == ["bot"]
+
+
+def test_a_contact_update_is_seen_by_the_very_next_statement() -> None:
+    conv = conversation('card A do\n  text("@contact.a")\n  update_contact(a: "2")\n  text("@contact.a")\nend\n',
+                        contact={"a": "1"})
+    assert bodies(conv.start()) == ["1", "2"]

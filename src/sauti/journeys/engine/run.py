@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from ..lang.program import CardVariant, Op, Program
+from ..lang.program import Op, Program
 from .context import Context
 from .effects import Effect, End, Handover, Log, Schedule, Wait
 from .functions import FUNCTIONS
@@ -25,8 +25,7 @@ class JourneyFailure(Exception):
 
 
 class Run:
-    __slots__ = ("program", "state", "now", "effects", "ctx", "_vars_owned", "_contact_owned", "ops_run",
-                 "card_variant")
+    __slots__ = ("program", "state", "now", "effects", "ctx", "_vars_owned", "ops_run")
 
     def __init__(self, program: Program, state: State, now: dt.datetime) -> None:
         self.program = program
@@ -35,9 +34,7 @@ class Run:
         self.effects: list[Effect] = []
         self.ctx = Context(self.state, now, program.names)
         self._vars_owned = False
-        self._contact_owned = False
         self.ops_run = 0
-        self.card_variant: CardVariant | None = None
 
     # ------------------------------------------------------------------ state changes
     def emit(self, effect: Effect) -> None:
@@ -51,10 +48,9 @@ class Run:
         self.ctx.invalidate()
 
     def update_contact(self, fields: dict) -> None:
-        if not self._contact_owned:
-            self.state.contact = dict(self.state.contact)
-            self._contact_owned = True
-        self.state.contact.update(fields)
+        # A new dict, not an update in place: the context re-prepares a root when it changes
+        # identity.
+        self.state.contact = {**self.state.contact, **fields}
         self.ctx.invalidate()
 
     def replace(self, attr: str, value: Any) -> None:

@@ -116,7 +116,7 @@ def _start(run: Run, event: Start) -> None:
                  "dictionaries", "message", "waiting", "deadline", "results", "end_reason", "counter"):
         setattr(state, name, getattr(fresh, name))
     run.ctx.invalidate()
-    run._vars_owned = run._contact_owned = True
+    run._vars_owned = True
     if program.start is None:
         run.log("The journey has no cards.")
         run.end("completed")

@@ -104,12 +104,10 @@ def block_parts(cc: CardCompiler, call: Call) -> dict:
     return {"body": tuple(body), "header": header, "footer": footer}
 
 
-def _card_option(cc: CardCompiler, expr: Expr, label: Expr | None = None) -> Option:
+def _card_option(cc: CardCompiler, expr: Expr) -> Option:
+    """A card named in a list: its display label is shown (the card name when it has none)."""
     card = cc.card_ref(expr.name or "", expr.line, expr.column)
-    if label is not None:
-        value, raw = cc.value(label), label.string if label.string is not None else label.source
-    else:
-        value, raw = cc.card_label(card)
+    value, raw = cc.card_label(card)
     return Option(card, value, raw, snake_case(card), expr.line, expr.column)
 
 
@@ -128,8 +126,7 @@ def _options(cc: CardCompiler, call: Call, args: tuple[Expr, ...]) -> dict:
                            args[0].line, args[0].column)
         options = []
         for k in call.kwargs:
-            key_expr = Expr(k.key, k.line, k.column, ())
-            card = cc.card_ref(k.key, key_expr.line, key_expr.column)
+            card = cc.card_ref(k.key, k.line, k.column)
             raw = k.value.string if k.value.string is not None else k.value.source
             options.append(Option(card, cc.value(k.value), raw, snake_case(card), k.line, k.column))
         return {"mode": "cards", "options": tuple(options)}
