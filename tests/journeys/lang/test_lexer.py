@@ -17,6 +17,7 @@ def kinds(src: str) -> list[tuple[K, str]]:
     ("card Start do", [(K.NAME, "card"), (K.NAME, "Start"), (K.NAME, "do")]),
     ("then: Next", [(K.KEYWORD, "then"), (K.NAME, "Next")]),
     ("a::b", [(K.NAME, "a"), (K.OP, "::"), (K.NAME, "b")]),
+    ("then:Next", [(K.KEYWORD, "then"), (K.NAME, "Next")]),
     ("timeout: 5_000", [(K.KEYWORD, "timeout"), (K.NUMBER, "5_000")]),
     ("& &1.title", [(K.OP, "&"), (K.CAPTURE, "&1"), (K.OP, "."), (K.NAME, "title")]),
     ("x == 1 and y != 2", [(K.NAME, "x"), (K.OP, "=="), (K.NUMBER, "1"), (K.NAME, "and"),

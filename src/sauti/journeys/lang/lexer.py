@@ -104,9 +104,9 @@ class Lexer:
                     self.pos += 1
                 if self.pos < stop and src[self.pos] in "?!" and not src.startswith("!=", self.pos):
                     self.pos += 1
-                # `name:` followed by a blank is a keyword argument (but `a::b` is not).
-                if (self.pos + 1 <= stop - 1 and src[self.pos] == ":" and src[self.pos + 1] in " \t\r\n"
-                        ) or (self.pos == stop - 1 and src[self.pos] == ":"):
+                # `name:` is a keyword argument (`then: X`, also written `then:X`), but `a::b` is not.
+                if (self.pos < stop and src[self.pos] == ":"
+                        and (self.pos + 1 >= stop or src[self.pos + 1] != ":")):
                     tok = self._tok(TokenKind.KEYWORD, start)
                     self.pos += 1
                     out.append(Token(TokenKind.KEYWORD, tok.text, tok.line, tok.column, start, self.pos))
