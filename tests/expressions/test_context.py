@@ -57,3 +57,15 @@ def test_coercion_makes_text_fields_comparable():
     assert evaluate("contact.age > 18", {"contact": {"age": "20"}}) is True
     assert evaluate("answer = 1", {"answer": "1"}) is True
     assert evaluate("contact.age = 20", {"contact": {"age": "20.0"}}) is True
+
+
+def test_python_values_from_the_database_become_plain_values():
+    import decimal
+    import uuid
+    from types import MappingProxyType
+
+    ident = uuid.UUID("12345678-1234-5678-1234-567812345678")
+    prepared = prepare_context(MappingProxyType({"Score": decimal.Decimal("4.5"), "N": decimal.Decimal("3"),
+                                                 "Id": ident}))
+    assert prepared == {"score": 4.5, "n": 3, "id": str(ident)}
+    assert type(prepared["n"]) is int

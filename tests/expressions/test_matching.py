@@ -103,3 +103,19 @@ def test_regular_expressions_that_can_take_exponential_time_are_refused(pattern)
 def test_invalid_regular_expression_is_an_error():
     with pytest.raises(ExpressionError, match="invalid regular expression"):
         run("has_pattern(\"a\", \"(\")")
+
+
+REGEX = [
+    ("regex_capture(\"order #1234 shipped\", \"#(\\d+)\")", ["#1234", "1234"]),
+    ("regex_capture(\"Order\", \"(?i)order\")", ["Order"]),
+    ("regex_capture(\"ab\", \"(a)(x)?\")", ["a", "a", ""]),
+    ("regex_capture(\"nothing\", \"\\d+\")", None),
+    ("regex_named_capture(\"2024-05-01\", \"(?<year>\\d{4})-(?<Month>\\d{2})\")", {"year": "2024", "month": "05"}),
+    ("regex_named_capture(\"x\", \"(?P<y>\\d)\")", None),
+]
+
+
+@pytest.mark.parametrize(("source", "expected"), REGEX, ids=[r[0] for r in REGEX])
+def test_regex_captures(source, expected):
+    result = run(source)
+    assert same(result, expected), result

@@ -8,7 +8,10 @@ or ISO text) and ``__random__`` (an int seed or a ``random.Random``).
 from __future__ import annotations
 
 import datetime as dt
+import decimal
 import re
+import uuid
+from collections.abc import Mapping
 from typing import Any
 
 from .errors import ExpressionError
@@ -60,7 +63,7 @@ def prepare_context(context: Any, coerce: bool = True) -> dict:
     """
     if context is None:
         return {}
-    if not isinstance(context, dict):
+    if not isinstance(context, Mapping):
         raise ExpressionError("the context must be a mapping of names to values")
     try:
         return _map(context, coerce)
@@ -68,7 +71,7 @@ def prepare_context(context: Any, coerce: bool = True) -> dict:
         raise ExpressionError("the context is nested too deeply") from None
 
 
-def _map(mapping: dict, coerce: bool) -> dict:
+def _map(mapping: Mapping, coerce: bool) -> dict:
     out = {}
     for key, value in mapping.items():
         key = key.lower() if type(key) is str else str(key).lower()
@@ -91,6 +94,13 @@ def _value(value: Any, coerce: bool) -> Any:
         return value
     if isinstance(value, dt.datetime):
         return with_precision(value)
-    if isinstance(value, dict):
+    if isinstance(value, Mapping):
         return _map(value, coerce)
+    if isinstance(value, decimal.Decimal):  # database numbers
+        return int(value) if value == value.to_integral_value() and value.as_tuple().exponent >= 0 \
+            else float(value)
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    if isinstance(value, (set, frozenset)):
+        return [_value(v, coerce) for v in value]
     return value

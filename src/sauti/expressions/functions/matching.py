@@ -426,3 +426,37 @@ def has_all_members(values, candidates):
     """
     members = _members(values)
     return all(any(equal(v, c) for v in members) for c in _members(candidates))
+
+
+def _search(value, pattern) -> re.Match | None:
+    source = text(value)
+    if len(source) > MAX_REGEX_INPUT:
+        raise too_much(f"a regular expression on more than {MAX_REGEX_INPUT} characters")
+    return safe_regex(text(pattern)).search(source)
+
+
+@function("regex_capture", args=2, family=FAMILY)
+def regex_capture(value, pattern):
+    """The first match of a regular expression: a list of the whole match then each group
+    (null when it does not match). Add ``(?i)`` to ignore case.
+
+    regex_capture("order #1234 shipped", "#(\\d+)") → ["#1234", "1234"]
+    regex_capture("nothing", "\\d+") → null
+    """
+    m = _search(value, pattern)
+    if m is None:
+        return None
+    return [m.group(0), *(g if g is not None else "" for g in m.groups())]
+
+
+@function("regex_named_capture", args=2, family=FAMILY)
+def regex_named_capture(value, pattern):
+    """The named groups of the first match, as a map (null when it does not match).
+
+    regex_named_capture("2024-05-01", "(?<year>\\d{4})-(?<month>\\d{2})") → {"year": "2024", "month": "05"}
+    regex_named_capture("2024-05-01", "(?<year>\\d{4})").year → "2024"
+    """
+    m = _search(value, pattern)
+    if m is None:
+        return None
+    return {k.lower(): (v if v is not None else "") for k, v in m.groupdict().items()}
