@@ -64,6 +64,9 @@ class WebhookDispatcher:
     async def start(self) -> None:
         if self._client is not None:
             return
+        # Made here, not in __init__, so they belong to the loop that serves (an app may be served twice).
+        self._queue = asyncio.Queue()
+        self._wake = asyncio.Event()
         limits = httpx.Limits(max_connections=100, max_keepalive_connections=20)
         self._client = httpx.AsyncClient(timeout=self.config.webhook_timeout_s, limits=limits)
         self._tasks = [asyncio.create_task(self._batch_statuses()), asyncio.create_task(self._deliver_in_order())]
