@@ -105,3 +105,9 @@ def test_a_tapped_button_answers_ask_with_its_title() -> None:
     conv.start()
     conv.send_button("x")
     assert bodies(conv.send("Zoë")) == ["Zoë"]
+
+
+def test_a_named_option_also_answers_to_its_card_name() -> None:
+    assert bodies(named("ImPregnant")) == ["pregnant: im_pregnant 0 I'm pregnant"]
+    assert bodies(named("other")) == ["other"]
+    assert bodies(named("OTHER")) == ["Please tap a button"]   # names match exactly, not folded

@@ -1,9 +1,9 @@
 """buttons(...) and list(...): interactive messages and the routing of their replies.
 
-Routing (spec/journeys.md §1.8): a reply matches an option by its id (the card name or the raw,
-unevaluated label, as Turn's choice tests compare `block.response` with the raw label), by the
-raw label or by the shown title; then, ignoring case and surrounding blanks, by title or raw
-label. A match stores `{__value__, name, index, label}` and goes to the option's card; anything
+Routing (spec/journeys.md §1.8): a reply matches an option by its id (the raw, unevaluated label,
+as Turn's choice tests compare `block.response` with the raw label), by the raw label or by the
+shown title, then by the option's card name; then, ignoring case and surrounding blanks, by title
+or raw label. A match stores `{__value__, name, index, label}` and goes to the option's card; anything
 else stores `{__value__: text, index: nil}` and takes the card's `then:` (the fallback), or goes
 on with the card.
 """
@@ -27,7 +27,9 @@ def options_of(run: Run, op: Op) -> list[dict]:
     p = op.params
     ctx = run.ctx
     if p["mode"] in ("cards", "strings"):
-        return [{"id": o.raw, "title": ctx.text(o.label), "card": o.card, "name": o.name, "raw": o.raw}
+        # A named card also answers to its name (`ImPregnant`, `im_pregnant`), as an option id.
+        return [{"id": o.raw, "title": ctx.text(o.label), "card": o.card, "name": o.name, "raw": o.raw,
+                 "aliases": [o.card, o.name] if o.card else []}
                 for o in p["options"]]
     items = plain(p["dynamic_items"].evaluate(ctx)) or []
     if not isinstance(items, (list, tuple)):
@@ -78,6 +80,12 @@ def match(options: list[dict], reply_id: str | None, text: str | None) -> int | 
             continue
         for i, o in enumerate(options):
             if probe == o["raw"] or probe == o["title"]:
+                return i
+    for probe in (reply_id, text):
+        if probe is None:
+            continue
+        for i, o in enumerate(options):
+            if probe in o.get("aliases", ()):
                 return i
     folded = _fold(text)
     if folded:
