@@ -92,7 +92,7 @@ def measure_engine(quick: bool) -> dict:
     as timeit does: the machine's other work only ever slows a round down)."""
     scripts = _scripts()
     conversations = 400 if quick else 4000
-    rounds = 3 if quick else 5
+    rounds = 3 if quick else 7
     # Warm up (imports, caches), then measure.
     for program, events in scripts:
         state = State()
