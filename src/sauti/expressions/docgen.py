@@ -58,7 +58,8 @@ without `@`. Journey code also accepts:
 
 ## Values
 
-Numbers (`42`, `-1.5`, `1_000_000`), text in `"double"` or `'single'` quotes (`\"` and `\'`
+Numbers (`42`, `-1.5`, `123_456`; as on Turn each group after an `_` loses its leading zeros,
+so `1_000` is 10: write `1000`), text in `"double"` or `'single'` quotes (`\"` and `\'`
 are the only escapes) or `"""triple quotes"""` (several lines; the closing line's indentation is
 removed), `true`/`false` (any case), `nil`, lists `[1, "a", x]`, maps `{"key": value}`, ranges
 `1..10` and `1..10//2`, and unquoted dates and times: `2022-05-24`, `2022/05/24`, `24-05-2022`
