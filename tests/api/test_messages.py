@@ -125,7 +125,8 @@ def test_a_token_only_reaches_its_own_workspace(client, workspace, ana):
 
 def test_history_is_newest_first_in_whatsapp_format_with_vnd(client, api, workspace):
     for i in range(3):
-        body = text_webhook(PHONE_NUMBER_ID, "27820000001", f"in {i}", wamid=f"wamid.in{i}", timestamp=1_700_000_000 + i)
+        body = text_webhook(PHONE_NUMBER_ID, "27820000001", f"in {i}", wamid=f"wamid.in{i}",
+                            timestamp=1_700_000_000 + i)
         post_webhook(client, body, APP_SECRET)
     drain_tasks()
     Chat.objects.update(window_expires_at=timezone.now() + dt.timedelta(hours=1))

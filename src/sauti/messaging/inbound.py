@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import Case, F, Value, When
+from django.db.models.functions import Coalesce, Greatest
 
 from sauti.accounts.models import Workspace
 from sauti.contacts.services import upsert_contact
@@ -32,34 +32,35 @@ def store_inbound(workspace: Workspace, item: InboundMessage, event: WebhookEven
     in_reply_to = None
     if context_id:
         in_reply_to = Message.objects.filter(workspace=workspace, provider_id=context_id).only("id").first()
-    try:
-        with transaction.atomic():
-            return Message.objects.create(
-                workspace=workspace, chat=chat, contact=contact, direction=Message.Direction.INBOUND,
-                type=item.type, payload=item.message, text=message_text(item.message), provider_id=item.id or None,
-                status=Message.Status.RECEIVED, author_type=Message.AuthorType.CONTACT,
-                author_id=item.wa_id or item.user_id or "", author_name=item.profile_name, in_reply_to=in_reply_to,
-                sent_at=sent_at, webhook_event=event,
-            )
-    except IntegrityError:
-        return None
+    # A concurrent redelivery of the same id meets the unique constraint; the task is retried and
+    # the check above then sees the stored message.
+    return Message.objects.create(
+        workspace=workspace, chat=chat, contact=contact, direction=Message.Direction.INBOUND,
+        type=item.type, payload=item.message, text=message_text(item.message), provider_id=item.id or None,
+        status=Message.Status.RECEIVED, author_type=Message.AuthorType.CONTACT,
+        author_id=item.wa_id or item.user_id or "", author_name=item.profile_name, in_reply_to=in_reply_to,
+        sent_at=sent_at, webhook_event=event,
+    )
 
 
 def handle_inbound(message: Message, now: dt.datetime) -> str:
-    """Update the chat (window, unread, reopen), apply edits/revocations/reactions, then route."""
-    chat = message.chat
-    updates: dict[str, object] = {"unread_count": F("unread_count") + 1, "last_message_at": message.sent_at}
-    if chat.last_inbound_at is None or message.sent_at >= chat.last_inbound_at:
-        updates["last_inbound_at"] = message.sent_at
-        updates["window_expires_at"] = message.sent_at + WINDOW
-    if chat.state == Chat.State.CLOSED:
-        updates["state"] = Chat.State.OPEN
-        updates["state_reason"] = REOPENED
-    Chat.objects.filter(id=chat.id).update(**updates)
-    chat.refresh_from_db()
+    """Update the chat (window, unread, reopen), apply edits and revocations, then route.
+
+    The chat is updated in SQL, not from the row read earlier, so a batch of one person's messages
+    never works from stale values; the window only ever moves forward.
+    """
+    sent = message.sent_at
+    Chat.objects.filter(id=message.chat_id).update(
+        unread_count=F("unread_count") + 1,
+        last_message_at=Greatest(Coalesce("last_message_at", Value(sent)), Value(sent)),
+        last_inbound_at=Greatest(Coalesce("last_inbound_at", Value(sent)), Value(sent)),
+        window_expires_at=Greatest(Coalesce("window_expires_at", Value(sent + WINDOW)), Value(sent + WINDOW)),
+        state_reason=Case(When(state=Chat.State.CLOSED, then=Value(REOPENED)), default=F("state_reason")),
+        state=Value(Chat.State.OPEN),
+    )
     _apply_to_original(message)
     handler = route_inbound(message)
-    live.on_commit_publish(message.workspace_id, "message_received", chat=str(chat.uuid),
+    live.on_commit_publish(message.workspace_id, "message_received", chat=str(message.chat.uuid),
                            message=str(message.uuid))
     return handler
 

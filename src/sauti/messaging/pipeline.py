@@ -13,7 +13,7 @@ import logging
 import secrets
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -30,7 +30,18 @@ HANDLE_BATCH = 100
 
 
 def process_webhook_event(event_id: int) -> list[int]:
-    """Store what one webhook event carries; returns the ids of contacts with new messages."""
+    """Store what one webhook event carries; returns the ids of contacts with new messages.
+
+    A duplicate delivery processed at the same moment by another worker meets a unique constraint;
+    one retry then finds the message stored and moves on.
+    """
+    try:
+        return _process_webhook_event(event_id)
+    except IntegrityError:
+        return _process_webhook_event(event_id)
+
+
+def _process_webhook_event(event_id: int) -> list[int]:
     event = WebhookEvent.objects.select_related("workspace").filter(id=event_id).first()
     if event is None or event.processed_at is not None:
         return []

@@ -14,8 +14,10 @@ def process_webhook(event_id: int) -> int:
     except Exception as exc:
         pipeline.record_event_failure(event_id, exc)
         raise
+    # Handle the people it concerns right here (no second task to wait for). If another worker holds
+    # a person's lease, that worker looks for new messages before letting go, so none is stranded.
     for contact_id in contact_ids:
-        handle_contact.enqueue(contact_id)
+        pipeline.handle_contact(contact_id)
     return len(contact_ids)
 
 
