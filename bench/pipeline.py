@@ -18,10 +18,10 @@ import sys
 import time
 from pathlib import Path
 
-import httpx
-
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench.httpload import post_many  # noqa: E402
 from sauti.devstack import APP_SECRET, PHONE_NUMBER_ID, WABA_ID, Stack, fresh_database  # noqa: E402
 from sauti.messaging.channels.whatsapp.signature import sign  # noqa: E402
 
@@ -49,25 +49,9 @@ def status_body(wamids: list[str], recipients: list[str], now: int) -> bytes:
                        "entry": [{"id": WABA_ID, "changes": [{"field": "messages", "value": value}]}]}).encode()
 
 
-async def post_all(url: str, bodies: list[bytes], concurrency: int) -> float:
-    queue = list(reversed(bodies))
-    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
-    async with httpx.AsyncClient(limits=limits, timeout=60) as http:
-        async def runner() -> None:
-            while queue:
-                raw = queue.pop()
-                for _ in range(5):
-                    r = await http.post(url, content=raw, headers={"X-Hub-Signature-256": sign(raw, APP_SECRET),
-                                                                  "Content-Type": "application/json"})
-                    if r.status_code == 200:
-                        break
-                    await asyncio.sleep(0.2)
-                else:
-                    raise RuntimeError(f"webhook refused: {r.status_code} {r.text}")
-
-        start = time.perf_counter()
-        await asyncio.gather(*(runner() for _ in range(concurrency)))
-        return time.perf_counter() - start
+def post_all(url: str, bodies: list[bytes], concurrency: int) -> float:
+    signed = [(raw, {"X-Hub-Signature-256": sign(raw, APP_SECRET)}) for raw in bodies]
+    return asyncio.run(post_many(url, signed, concurrency))
 
 
 def wait(stack: Stack, sql: str, target: int, timeout: float) -> float:
@@ -114,7 +98,7 @@ def main() -> int:
                         help="postgres://… (a fresh database is created beside it); default: embedded SQLite")
     parser.add_argument("--quick", action="store_true", help="a run under a minute")
     parser.add_argument("--web-workers", type=int, default=2)
-    parser.add_argument("--concurrency", type=int, default=32)
+    parser.add_argument("--concurrency", type=int, default=16)
     args = parser.parse_args()
     n_ingest, n_sends = (1500, 1500) if args.quick else (6000, 6000)
     url, drop = fresh_database(args.database_url)
@@ -126,8 +110,8 @@ def main() -> int:
         stack.start("web")
         now = int(time.time())
         bodies = [webhook_body("message", i, now) for i in range(n_ingest)]
-        asyncio.run(post_all(f"{stack.web_url}/webhooks/whatsapp", bodies[:200], args.concurrency))  # warm up
-        elapsed = asyncio.run(post_all(f"{stack.web_url}/webhooks/whatsapp", bodies[200:], args.concurrency))
+        post_all(f"{stack.web_url}/webhooks/whatsapp", bodies[:200], args.concurrency)  # warm up
+        elapsed = post_all(f"{stack.web_url}/webhooks/whatsapp", bodies[200:], args.concurrency)
         result["ingest_per_s"] = round((n_ingest - 200) / elapsed, 1)
         print(f"ingest: {n_ingest - 200} webhooks stored in {elapsed:.2f}s", flush=True)
 
@@ -152,7 +136,7 @@ def main() -> int:
         batches = [rows[i:i + 50] for i in range(0, len(rows), 50)]
         bodies = [status_body([r[0] for r in b], [r[1] for r in b], now) for b in batches]
         start = time.perf_counter()
-        asyncio.run(post_all(f"{stack.web_url}/webhooks/whatsapp", bodies, 8))
+        post_all(f"{stack.web_url}/webhooks/whatsapp", bodies, 8)
         wait(stack, "SELECT count(*) FROM messaging_message WHERE status='read'", len(rows), 600)
         elapsed = time.perf_counter() - start
         result["statuses_per_s"] = round(len(rows) / elapsed, 1)

@@ -30,7 +30,8 @@ HANDLE_BATCH = 100
 
 
 def process_webhook_event(event_id: int) -> list[int]:
-    """Store what one webhook event carries; returns the ids of contacts with new messages.
+    """Store and handle what one webhook event carries; returns the ids of contacts whose
+    messages wait for another worker's lease (the caller enqueues handle_contact for them).
 
     A duplicate delivery processed at the same moment by another worker meets a unique constraint;
     one retry then finds the message stored and moves on.
@@ -69,8 +70,11 @@ def _process_webhook_event(event_id: int) -> list[int]:
                             event.id, item.field, workspace.id)
         for workspace_id, updates in statuses.items():
             apply_statuses(workspace_id, updates)
+        # Handle the people right away, in the same transaction: one commit per webhook. Someone
+        # whose lease another worker holds across transactions gets a task that waits its turn.
+        waiting = [cid for cid in contact_ids if handle_contact(cid) is None]
         WebhookEvent.objects.filter(id=event.id).update(processed_at=timezone.now(), error="")
-    return contact_ids
+    return waiting
 
 
 def record_event_failure(event_id: int, exc: BaseException) -> None:
@@ -113,11 +117,6 @@ def release_contact(contact_id: int, token: str) -> None:
     Contact.objects.filter(id=contact_id, lock_token=token).update(locked_until=None, lock_token="")
 
 
-def renew_contact(contact_id: int, token: str, now: dt.datetime) -> bool:
-    until = now + dt.timedelta(seconds=settings.SAUTI_CONTACT_LEASE_SECONDS)
-    return bool(Contact.objects.filter(id=contact_id, lock_token=token).update(locked_until=until))
-
-
 def pending_inbound(contact_id: int) -> list[Message]:
     return list(
         Message.objects.filter(contact_id=contact_id, direction=Message.Direction.INBOUND, handled_at__isnull=True)
@@ -125,34 +124,35 @@ def pending_inbound(contact_id: int) -> list[Message]:
     )
 
 
-def handle_contact(contact_id: int) -> int:
-    """Handle the contact's waiting inbound messages in arrival order; returns how many.
+def handle_contact(contact_id: int) -> int | None:
+    """Handle the contact's waiting inbound messages in arrival order; returns how many, or None
+    when another worker holds the contact's lease.
 
-    If another worker holds the lease, return at once: the holder looks for new messages again
-    before it lets go, so nothing waits for long.
+    One transaction takes the lease, handles the batch and gives the lease back, so a message
+    costs one commit. Each message is handled in a savepoint: one that fails is marked handled
+    with its error (kept visible, never retried forever) and the others go on.
     """
     handled = 0
     while True:
-        token = acquire_contact(contact_id, timezone.now())
-        if token is None:
-            return handled
-        try:
-            while True:
-                batch = pending_inbound(contact_id)
-                if not batch:
-                    break
-                for message in batch:
-                    now = timezone.now()
+        with transaction.atomic():
+            now = timezone.now()
+            token = acquire_contact(contact_id, now)
+            if token is None:
+                return handled or None
+            done: list[int] = []
+            for message in pending_inbound(contact_id):
+                try:
                     with transaction.atomic():
-                        if not renew_contact(contact_id, token, now):
-                            logger.warning("lost the lease on contact %s; another worker goes on", contact_id)
-                            return handled
                         handle_inbound(message, now)
-                        Message.objects.filter(id=message.id).update(handled_at=now)
-                    handled += 1
-        finally:
+                except Exception as exc:
+                    logger.exception("handling inbound message %s failed", message.id)
+                    Message.objects.filter(id=message.id).update(
+                        error={"title": "handling failed", "details": f"{type(exc).__name__}: {exc}"[:1000]})
+                done.append(message.id)
+            Message.objects.filter(id__in=done).update(handled_at=now)
             release_contact(contact_id, token)
-        # A message stored after our last look but before the release found the lease taken.
-        if not Message.objects.filter(contact_id=contact_id, direction=Message.Direction.INBOUND,
-                                      handled_at__isnull=True).exists():
+        handled += len(done)
+        # Messages stored while we worked (by a worker that found the lease taken) are ours too.
+        if len(done) < HANDLE_BATCH and not Message.objects.filter(
+                contact_id=contact_id, direction=Message.Direction.INBOUND, handled_at__isnull=True).exists():
             return handled

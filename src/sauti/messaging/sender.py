@@ -143,7 +143,7 @@ def release_expired_claims(now: dt.datetime) -> int:
 class Sender:
     """One sender loop; run one per worker process."""
 
-    def __init__(self, *, concurrency: int = 64, idle_sleep: float = 0.1,
+    def __init__(self, *, concurrency: int = 16, idle_sleep: float = 0.1,
                  limiter: RateLimiter | None = None) -> None:
         self.concurrency = concurrency
         self.idle_sleep = idle_sleep

@@ -14,13 +14,11 @@ def process_webhook(event_id: int) -> int:
     except Exception as exc:
         pipeline.record_event_failure(event_id, exc)
         raise
-    # Handle the people it concerns right here (no second task to wait for). If another worker holds
-    # a person's lease, that worker looks for new messages before letting go, so none is stranded.
     for contact_id in contact_ids:
-        pipeline.handle_contact(contact_id)
+        handle_contact.enqueue(contact_id)
     return len(contact_ids)
 
 
 @task(queue_name="contacts")
 def handle_contact(contact_id: int) -> int:
-    return pipeline.handle_contact(contact_id)
+    return pipeline.handle_contact(contact_id) or 0
