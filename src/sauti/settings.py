@@ -45,6 +45,8 @@ INSTALLED_APPS = [
     "sauti.accounts",
     "sauti.contacts",
     "sauti.messaging",
+    "sauti.timers",
+    "sauti.journeys",
     "sauti.api",
     "sauti.web",
 ]

@@ -24,8 +24,20 @@ class Job:
 
 def default_jobs() -> list[Job]:
     from sauti.messaging.sweeper import sweep
+    from sauti.timers.services import fire_due
 
-    return [Job("sweep lost pipeline tasks", 10.0, sweep)]
+    jobs = [Job("fire due timers", 1.0, fire_due), Job("sweep lost pipeline tasks", 10.0, sweep)]
+    jobs += [Job(name, every, run) for name, every, run in _extra_jobs]
+    return jobs
+
+
+_extra_jobs: list[tuple[str, float, Callable[[], object]]] = []
+
+
+def register_job(name: str, every: float, run: Callable[[], object]) -> None:
+    """Apps add their periodic work here at start-up (AppConfig.ready)."""
+    if all(n != name for n, _, _ in _extra_jobs):
+        _extra_jobs.append((name, every, run))
 
 
 class Scheduler:

@@ -1,0 +1,1 @@
+"""The journeys shell: sessions in the database, effects carried out, triggers matched."""
