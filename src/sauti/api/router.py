@@ -14,8 +14,9 @@ from sauti.api.errors import INVALID, MISSING, NOT_FOUND, ApiError
 api = NinjaAPI(
     title="Sauti API",
     version="1",
-    description="Turn-compatible API: send messages, read chats and contacts. Authenticate with "
-                "`Authorization: Bearer <token>` (create tokens with `sauti token create` or in Settings).",
+    description="Turn-compatible API: send messages, read chats and contacts, manage and start journeys. "
+                "Authenticate with `Authorization: Bearer <token>` (create tokens with `sauti token create` "
+                "or in Settings).",
     auth=TokenAuth(),
     urls_namespace="api",
     docs_url="/api/docs",
@@ -56,9 +57,10 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 
 def _register() -> None:
-    from sauti.api import messages
+    from sauti.api import messages, stacks
 
     api.add_router("/v1", messages.router)
+    api.add_router("/v1", stacks.router)
 
 
 _register()
