@@ -55,3 +55,56 @@ def contact_for_recipient(workspace: Workspace, to: str) -> Contact:
     if digits and len(digits) == len(to.lstrip("+").replace(" ", "").replace("-", "")):
         return upsert_contact(workspace, wa_id=digits)
     return upsert_contact(workspace, wa_id=None, user_id=to)
+
+
+# Reserved profile fields kept in their own columns; everything else lives in `fields`.
+COLUMNS = ("name", "surname", "language", "whatsapp_profile_name")
+TRUE_WORDS = {"true", "yes", "1"}
+
+
+def update_contact_fields(contact: Contact, values: dict[str, object]) -> Contact:
+    """Set profile fields, as a journey's update_contact or the API's profile PATCH does.
+
+    Custom fields keep the value as given (a journey's "true" stays the text "true", as in Turn);
+    `opted_in` is a real boolean and records when it became true.
+    """
+    from django.utils import timezone
+
+    changed: set[str] = set()
+    custom = dict(contact.fields)
+    for key, value in values.items():
+        key = str(key)
+        if key in COLUMNS:
+            setattr(contact, key, "" if value is None else str(value))
+            changed.add(key)
+        elif key == "opted_in":
+            opted = value if isinstance(value, bool) else str(value).strip().lower() in TRUE_WORDS
+            if opted and not contact.opted_in:
+                contact.opted_in_at = timezone.now()
+                changed.add("opted_in_at")
+            contact.opted_in = opted
+            changed.add("opted_in")
+        elif key in ("whatsapp_id", "wa_id"):
+            continue  # the identity is WhatsApp's, not the journey's to change
+        else:
+            custom[key] = value
+    if custom != contact.fields:
+        contact.fields = custom
+        changed.add("fields")
+    if changed:
+        contact.save(update_fields=sorted(changed))
+    return contact
+
+
+def contact_profile(contact: Contact) -> dict[str, object]:
+    """The contact as journeys and templates see it (`@contact.<field>`)."""
+    profile: dict[str, object] = dict(contact.fields)
+    profile.update({
+        "name": contact.name or None, "surname": contact.surname or None, "language": contact.language or None,
+        "opted_in": contact.opted_in, "opted_in_at": contact.opted_in_at,
+        "whatsapp_profile_name": contact.whatsapp_profile_name or None, "whatsapp_id": contact.wa_id,
+        "last_seen_at": contact.last_seen_at, "first_message_received_at": contact.first_message_at,
+        "uuid": str(contact.uuid),
+    })
+    profile.setdefault("birthday", None)
+    return profile

@@ -11,3 +11,6 @@ class JourneysConfig(AppConfig):
         from sauti.messaging.routing import register_inbound_handler
 
         register_inbound_handler(routing.handle_inbound_message, order=10)
+        from sauti.journeys.runner import timers
+
+        timers.register()

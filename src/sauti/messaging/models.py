@@ -51,6 +51,9 @@ class Chat(models.Model):
     assigned_to = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
                                     blank=True, related_name="assigned_chats")
     unread_count = models.PositiveIntegerField(default=0)
+    # A journey asked for a person (route to operator): automation stays quiet until someone
+    # picks the chat up and hands it back.
+    needs_human = models.BooleanField(default=False)
     last_inbound_at = models.DateTimeField(null=True, blank=True)
     window_expires_at = models.DateTimeField(null=True, blank=True)
     last_message_at = models.DateTimeField(null=True, blank=True)
@@ -102,6 +105,7 @@ class Message(models.Model):
     statuses = models.JSONField(default=list, blank=True, help_text="status history from the provider")
     error = models.JSONField(null=True, blank=True)
     pricing = models.JSONField(null=True, blank=True)
+    labels = models.JSONField(default=list, blank=True)
     author_type = models.CharField(max_length=12, choices=AuthorType.choices, default=AuthorType.SYSTEM)
     author_id = models.CharField(max_length=64, blank=True)
     author_name = models.CharField(max_length=200, blank=True)

@@ -14,6 +14,11 @@ from django.utils import timezone
 from sauti.timers.models import Timer
 
 logger = logging.getLogger(__name__)
+
+
+class TimerBusy(Exception):
+    """The timer's target is busy (e.g. its contact is being handled): fire it again a moment later."""
+
 TimerHandler = Callable[[Timer], None]
 _handlers: dict[str, TimerHandler] = {}
 
@@ -63,6 +68,10 @@ def fire_timer(timer_id: int) -> bool:
                 if handler is None:
                     raise LookupError(f"no handler for timers of kind {timer.kind!r}")
                 handler(timer)
+        except TimerBusy:
+            Timer.objects.filter(id=timer.id).update(due_at=timezone.now() + dt.timedelta(seconds=1),
+                                                    enqueued_at=None)
+            return False
         except Exception as exc:
             logger.exception("timer %s failed", timer)
             Timer.objects.filter(id=timer.id).update(attempts=timer.attempts + 1, error=str(exc)[:1000])

@@ -1,0 +1,132 @@
+"""Which journey a message (or the clock) starts, by Turn's trigger priority.
+
+Priority for a message (spec/journeys.md §1.9): first visit, then "message received" triggers,
+the most specific first (a condition beats none; ties go to the most recently created journey),
+then catch-all. Time-based triggers (after/before a contact date field) are started by a
+scheduler job and interrupt a running session, as Turn's do.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from sauti.contacts.models import Contact
+from sauti.contacts.services import contact_profile
+from sauti.journeys.engine import trigger_holds
+from sauti.journeys.models import Journey, Session
+from sauti.journeys.programs import program_for_source
+from sauti.messaging.models import Message
+from sauti.timers.models import Timer
+
+logger = logging.getLogger(__name__)
+MESSAGE_KINDS = ("first_visit", "message_received", "catch_all")
+FIRED_MARK = "trigger_fired"
+
+
+def live_journeys(workspace_id: int) -> list[tuple[Journey, object]]:
+    """Enabled journeys with a published version, with their compiled programs (cached by hash)."""
+    journeys = (Journey.objects.filter(workspace_id=workspace_id, enabled=True, published_version__isnull=False)
+                .select_related("published_version").order_by("-created_at", "-id"))
+    return [(j, program_for_source(j.published_version.source, j.published_version.source_hash)) for j in journeys]
+
+
+def matching_journey(message: Message, now: dt.datetime) -> Journey | None:
+    from sauti.journeys.runner.sessions import chat_context, globals_for
+
+    contact = message.contact
+    candidates = [(j, p, t) for j, p in live_journeys(message.workspace_id) for t in p.triggers
+                  if t.kind in MESSAGE_KINDS]
+    if not candidates:
+        return None
+    first_visit = not Message.objects.filter(contact=contact, direction=Message.Direction.INBOUND,
+                                             id__lt=message.id).exists()
+    profile, chat, globals_ = contact_profile(contact), chat_context(contact), globals_for(message.workspace_id)
+
+    def holds(journey: Journey, program: object, trigger: object) -> bool:
+        return trigger_holds(program, trigger, contact=profile, now=now, message=message.payload, chat=chat,
+                             globals=globals_)
+
+    ranked = []
+    for order, (journey, program, trigger) in enumerate(candidates):
+        if trigger.kind == "first_visit" and not first_visit:
+            continue
+        rank = {"first_visit": 0, "message_received": 1, "catch_all": 3}[trigger.kind]
+        if trigger.kind == "message_received" and trigger.condition is None:
+            rank = 2  # an unconditional "message received" is less specific than a conditional one
+        ranked.append((rank, order, journey, program, trigger))
+    for _rank, _order, journey, program, trigger in sorted(ranked, key=lambda r: (r[0], r[1])):
+        if holds(journey, program, trigger):
+            return journey
+    return None
+
+
+def _field_value(contact: Contact, path: str) -> dt.datetime | None:
+    name = path.removeprefix("contact.")
+    value = contact_profile(contact).get(name)
+    if isinstance(value, dt.datetime):
+        return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+    if isinstance(value, dt.date):
+        return dt.datetime(value.year, value.month, value.day, tzinfo=dt.UTC)
+    if isinstance(value, str) and value:
+        try:
+            parsed = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+        except ValueError:
+            return None
+        return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)
+    return None
+
+
+def run_time_triggers(now: dt.datetime | None = None, window: dt.timedelta = dt.timedelta(minutes=10)) -> int:
+    """Start journeys whose "before/after a contact date" moment came within the last `window`.
+
+    Each (journey, trigger, contact, moment) fires once: a marker row in the Timers table makes a
+    second scheduler pass (or a second scheduler) a no-op.
+    """
+    from sauti.journeys.runner.sessions import StartRefused, end_session, start_journey
+    from sauti.messaging.pipeline import acquire_contact, release_contact
+
+    now = now or timezone.now()
+    started = 0
+    journeys = (Journey.objects.filter(enabled=True, published_version__isnull=False)
+                .select_related("published_version", "workspace"))
+    for journey in journeys:
+        program = program_for_source(journey.published_version.source, journey.published_version.source_hash)
+        for index, trigger in enumerate(program.triggers):
+            if trigger.kind != "relative_time" or not trigger.relative_to:
+                continue
+            field = trigger.relative_to.removeprefix("contact.")
+            offset = dt.timedelta(seconds=trigger.interval_seconds or 0)
+            contacts = Contact.objects.filter(workspace_id=journey.workspace_id)
+            if field not in ("last_seen_at", "opted_in_at", "first_message_received_at"):
+                contacts = contacts.filter(fields__has_key=field)
+            for contact in contacts.iterator(chunk_size=500):
+                moment = _field_value(contact, field)
+                if moment is None or not (now - window < moment + offset <= now):
+                    continue
+                if not trigger_holds(program, trigger, contact=contact_profile(contact), now=now):
+                    continue
+                key = f"{journey.uuid}:{index}:{contact.id}:{(moment + offset).isoformat()}"
+                try:
+                    with transaction.atomic():
+                        Timer.objects.create(workspace_id=journey.workspace_id, kind=FIRED_MARK, key=key,
+                                             due_at=now, fired_at=now)
+                except IntegrityError:
+                    continue
+                token = acquire_contact(contact.id, now)
+                if token is None:
+                    continue
+                try:
+                    with transaction.atomic():
+                        for session in Session.objects.filter(contact=contact, status=Session.Status.ACTIVE):
+                            end_session(session, "interrupted", now)
+                        start_journey(journey, contact, now=now)
+                        started += 1
+                except StartRefused as exc:
+                    logger.info("time trigger of %s for contact %s: %s", journey, contact.id, exc)
+                finally:
+                    release_contact(contact.id, token)
+    return started
