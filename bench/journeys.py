@@ -1,12 +1,19 @@
-"""Journeys throughput: pure engine steps per second (end-to-end turns through the pipeline to come).
+"""Journeys throughput: pure engine steps per second, and end-to-end turns through the pipeline.
 
     .venv/bin/python bench/journeys.py [--quick] [--database-url postgres://...]
 
 `measure_engine` compiles two representative journeys once (the sequential-lessons sample that
 ships with Sauti, and a survey with questions, validation variants, an HTTP call and results)
-and drives many conversations through `step` alone: no JSON round trip, no I/O. Prints progress
-lines, then one JSON object as the last line with at least engine_steps_per_s, turns_per_s,
-p50_ms and p99_ms (the end-to-end keys are null until the pipeline part is added).
+and drives many conversations through `step` alone: no JSON round trip, no I/O.
+
+`measure_turns` starts a whole Sauti (fake Cloud API, web, workers, scheduler) on a fresh database,
+publishes a two-turn journey through the API, and has many people talk to it through the fake
+Cloud API: a turn is one inbound message in and the journey's reply delivered to the fake. First
+as fast as the pipeline takes them (turns_per_s), then at a steady rate below that to read the
+latency of a turn (p50_ms, p99_ms: inbound webhook sent → reply received by the Cloud API).
+
+Prints progress lines, then one JSON object as the last line with at least engine_steps_per_s,
+turns_per_s, p50_ms and p99_ms.
 """
 
 from __future__ import annotations
@@ -118,16 +125,125 @@ def measure_engine(quick: bool) -> dict:
             "engine_seconds": round(best, 3)}
 
 
+TURN_JOURNEY = """
+trigger(on: "MESSAGE RECEIVED") when has_only_phrase(event.message.text.body, "hi")
+
+card Menu do
+  choice = buttons(["Yes", "No"]) do
+    text("Hello @contact.whatsapp_profile_name, shall we start today's lesson?")
+  end
+  write_result("wants_lesson", choice)
+  text("You said @choice. See you tomorrow!")
+end
+"""
+
+
+def _iso(text: str) -> float:
+    return dt.datetime.fromisoformat(text.replace("Z", "+00:00")).timestamp()
+
+
+async def _talk(stack: object, people: int, rate: float | None, offset: int) -> tuple[list[float], float, float]:
+    """Each person says "hi" then "Yes"; returns the turns' latencies (s), first send, last reply."""
+    import asyncio
+
+    import httpx
+
+    sent_at: dict[str, list[float]] = {}
+    gap = 1.0 / rate if rate else 0.0
+    async with httpx.AsyncClient(base_url=stack.fake_url, timeout=60,
+                                 limits=httpx.Limits(max_connections=16)) as http:
+        gate = asyncio.Semaphore(16)
+
+        async def say(wa_id: str, text: str, seq: int) -> None:
+            async with gate:
+                sent_at.setdefault(wa_id, []).append(time.time())
+                r = await http.post("/_fake/inbound", json={"from": wa_id, "text": text, "name": "Ana",
+                                                            "id": f"wamid.bench.{wa_id}.{seq}"})
+                r.raise_for_status()
+
+        first = time.time()
+        tasks = []
+        for i in range(people):
+            wa_id = f"2785{offset + i:07d}"
+            for seq, text in enumerate(("hi", "Yes")):
+                tasks.append(asyncio.create_task(say(wa_id, text, seq)))
+                if gap:
+                    await asyncio.sleep(gap)
+            if not gap and len(tasks) >= 200:
+                await asyncio.gather(*tasks)
+                tasks = []
+        await asyncio.gather(*tasks)
+        expected = 2 * people
+        deadline = time.time() + 600
+        while True:
+            sent = (await http.get("/_fake/sent")).json()["messages"]
+            mine = [m for m in sent if m["to"].startswith("2785") and offset <= int(m["to"][4:]) < offset + people]
+            if len(mine) >= expected or time.time() > deadline:
+                break
+            await asyncio.sleep(0.25)
+    replies: dict[str, list[float]] = {}
+    for m in mine:
+        replies.setdefault(m["to"], []).append(_iso(m["received_at"]))
+    latencies = [reply - sent for wa_id, times in replies.items()
+                 for sent, reply in zip(sorted(sent_at.get(wa_id, [])), sorted(times), strict=False)]
+    last = max((t for times in replies.values() for t in times), default=time.time())
+    if len(mine) < expected:
+        raise RuntimeError(f"only {len(mine)} of {expected} replies arrived")
+    return latencies, first, last
+
+
+def measure_turns(database_url: str | None, quick: bool) -> dict:
+    import asyncio
+    import os
+
+    import httpx
+
+    from sauti.devstack import Stack, fresh_database
+
+    people = 150 if quick else 600
+    url, drop = fresh_database(database_url)
+    stack = Stack(database_url=url, send_rate=1000, worker_threads=2, worker_processes=2,
+                  fake_args=["--no-statuses"], env_extra={"SAUTI_LOG_LEVEL": "WARNING"})
+    try:
+        stack.setup()
+        stack.start()
+        r = httpx.post(f"{stack.web_url}/v1/stacks", headers={"Authorization": f"Bearer {stack.token}"},
+                       json={"name": "Bench", "notebook": TURN_JOURNEY, "enabled": True}, timeout=30)
+        r.raise_for_status()
+        latencies, first, last = asyncio.run(_talk(stack, people, None, 0))
+        turns_per_s = 2 * people / (last - first)
+        print(f"turns: {2 * people} turns in {last - first:.2f}s = {turns_per_s:.0f}/s", flush=True)
+        steady = max(10.0, turns_per_s * 0.5)
+        latencies, _, _ = asyncio.run(_talk(stack, people // 2, steady, people))
+        latencies.sort()
+
+        def pct(p: float) -> float:
+            return round(1000 * latencies[min(len(latencies) - 1, int(p * len(latencies)))], 1)
+
+        print(f"latency at {steady:.0f} turns/s: p50 {pct(0.5)} ms, p99 {pct(0.99)} ms", flush=True)
+        return {"turns_per_s": round(turns_per_s, 1), "p50_ms": pct(0.5), "p99_ms": pct(0.99),
+                "latency_rate_per_s": round(steady, 1), "turns": 2 * people,
+                "database": "postgresql" if url else "sqlite", "worker_processes": 2,
+                "cpus": os.cpu_count()}
+    finally:
+        stack.stop()
+        drop()
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--quick", action="store_true", help="a short run (CI smoke)")
-    ap.add_argument("--database-url", help="for the end-to-end part (not measured yet)")
+    ap.add_argument("--quick", action="store_true", help="a short run (under a minute)")
+    ap.add_argument("--database-url", help="postgres://… for the end-to-end part (default: embedded SQLite)")
+    ap.add_argument("--engine-only", action="store_true", help="skip the end-to-end part")
     args = ap.parse_args(argv)
     print("engine: stepping conversations through the pure engine...", flush=True)
     result = measure_engine(args.quick)
     print(f"engine: {result['engine_steps_per_s']} steps/s (best of {result['engine_rounds']} rounds of "
           f"{result['engine_steps']} steps)", flush=True)
-    result.update({"turns_per_s": None, "p50_ms": None, "p99_ms": None})
+    if args.engine_only:
+        result.update({"turns_per_s": None, "p50_ms": None, "p99_ms": None})
+    else:
+        result.update(measure_turns(args.database_url, args.quick))
     print(json.dumps(result))
     return 0
 

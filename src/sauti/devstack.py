@@ -56,6 +56,7 @@ class Stack:
     env_extra: dict[str, str] = field(default_factory=dict)
     fake_args: list[str] = field(default_factory=list)
     worker_threads: int = 2
+    worker_processes: int = 1
     web_workers: int = 1
     send_rate: int = 1000
     home: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="sauti-stack-")))
@@ -69,6 +70,9 @@ class Stack:
     def env(self) -> dict[str, str]:
         env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
         env["SAUTI_HOME"] = str(self.home)
+        # The processes run this very source tree, whichever checkout the caller came from.
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(Path(__file__).resolve().parents[1]),
+                                                         env.get("PYTHONPATH", "")]))
         if self.database_url:
             env["DATABASE_URL"] = self.database_url
         env.update(self.env_extra)
@@ -105,7 +109,10 @@ class Stack:
             "worker": ["worker", "--threads", str(self.worker_threads)],
             "scheduler": ["scheduler"],
         }
-        for name in names or ("fake", "web", "worker", "scheduler"):
+        for extra in range(2, self.worker_processes + 1):
+            commands[f"worker{extra}"] = ["worker", "--threads", str(self.worker_threads), "--no-sender"]
+        default = ("fake", "web", "worker", *[f"worker{i}" for i in range(2, self.worker_processes + 1)], "scheduler")
+        for name in names or default:
             log = open(self.home / f"{name}.log", "ab")  # noqa: SIM115 - lives as long as the process
             self.processes[name] = subprocess.Popen([sys.executable, "-m", "sauti.cli", *commands[name]],
                                                     env=self.env, stdout=log, stderr=subprocess.STDOUT)
