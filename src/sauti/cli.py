@@ -1,5 +1,5 @@
 """The one `sauti` command: serve, web, worker, scheduler, migrate, createadmin, workspace, token,
-fake-whatsapp. Scripts and checks rely on these names and flags; change them only with care."""
+journeys, fake-whatsapp. Scripts and checks rely on these names and flags; change them only with care."""
 
 from __future__ import annotations
 
@@ -119,6 +119,26 @@ def cmd_token_create(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_journeys_check(args: argparse.Namespace) -> int:
+    """Compile journey files without a database (no Django setup), as an editor or CI would."""
+    from sauti.journeys.simulate_cli import check_files
+
+    return check_files(args.files, sys.stdout, sys.stderr)
+
+
+def cmd_journeys_simulate(args: argparse.Namespace) -> int:
+    from sauti.journeys.simulate_cli import parse_contact, parse_now, simulate_file
+
+    try:
+        contact = parse_contact(args.contact)
+        now = parse_now(args.now)
+    except ValueError as exc:
+        print(f"sauti journeys simulate: {exc}", file=sys.stderr)
+        return 2
+    return simulate_file(args.file, contact=contact, now=now, http=args.http, message=args.message,
+                         stdin=sys.stdin, out=sys.stdout, err=sys.stderr)
+
+
 def cmd_fake_whatsapp(argv: Sequence[str]) -> int:
     from sauti.messaging.channels.fake_cloud_api.server import add_arguments, config_from_args, serve
 
@@ -191,6 +211,23 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_token_create)
     p.add_argument("--workspace", required=True, help="workspace id (uuid)")
     p.add_argument("--name", default="API token")
+
+    p = sub.add_parser("journeys", help="Check and try journey files (no database needed).")
+    jsub = p.add_subparsers(dest="action", required=True)
+    p = jsub.add_parser("check", help="Compile journey files; print file:line:col: message for every error and "
+                                      "warning; exit 1 if any file has errors.")
+    p.set_defaults(func=cmd_journeys_check)
+    p.add_argument("files", nargs="+", metavar="FILE", help="journey notebooks (.md) or plain DSL files")
+    p = jsub.add_parser("simulate", help="Chat with a journey in the terminal: a number picks an option, "
+                                         "/quit stops.")
+    p.set_defaults(func=cmd_journeys_simulate)
+    p.add_argument("file", metavar="FILE")
+    p.add_argument("--contact", action="append", default=[], metavar="FIELD=VALUE",
+                   help="a contact field the journey sees as @contact.FIELD (repeatable)")
+    p.add_argument("--now", metavar="ISO", help="freeze the clock at this time (default: the real clock)")
+    p.add_argument("--message", metavar="TEXT", help="the message that starts the journey (event.message)")
+    p.add_argument("--http", action="store_true",
+                   help="make the journey's HTTP calls for real (5 s timeout); otherwise they answer 599")
 
     # Listed for --help; its options live with the fake server itself and are parsed there (see main).
     sub.add_parser("fake-whatsapp", help=FAKE_HELP, add_help=False)
