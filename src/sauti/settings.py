@@ -53,6 +53,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Static files straight after security, before sessions: `sauti serve` serves its own assets
+    # without DEBUG and without a separate web server.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -128,6 +131,15 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = SAUTI_HOME / "static"
+STATIC_ROOT.mkdir(exist_ok=True)  # WhiteNoise warns on every start when it is missing
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+# WhiteNoise reads the apps' static folders directly, so no `collectstatic` step is needed; asset
+# URLs carry the version (?v=) so browsers refetch after an upgrade.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
 MEDIA_ROOT = SAUTI_HOME / "media"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")

@@ -1,13 +1,30 @@
 """URL map: the web UI, the webhook, the API."""
 
-from django.urls import path
+from django.contrib.auth import views as auth_views
+from django.urls import include, path, reverse_lazy
 
 from sauti.api.router import api
 from sauti.web import views
+
+handler403 = "sauti.web.views.permission_denied"
+handler404 = "sauti.web.views.page_not_found"
 
 urlpatterns = [
     path("health", views.health, name="health"),
     path("webhooks/whatsapp", views.whatsapp_webhook, name="whatsapp-webhook"),
     path("", views.home, name="home"),
+    path("setup/", views.setup, name="setup"),
+    path("login/", views.LoginView.as_view(), name="login"),
+    path("logout/", views.LogoutView.as_view(), name="logout"),
+    path("password-reset/", views.PasswordResetView.as_view(), name="password_reset"),
+    path("password-reset/sent/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),
+    path("password-reset/<uidb64>/<token>/",
+         auth_views.PasswordResetConfirmView.as_view(success_url=reverse_lazy("password_reset_complete")),
+         name="password_reset_confirm"),
+    path("password-reset/done/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
+    path("workspaces/demo/", views.create_demo, name="demo"),
+    path("workspaces/new/", views.new_workspace, name="workspace-new"),
+    path("w/<uuid:workspace>/", views.workspace_home, name="workspace"),
+    path("w/<uuid:workspace>/journeys/", include("sauti.journeys.urls")),
     path("", api.urls),
 ]
