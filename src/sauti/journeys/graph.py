@@ -11,10 +11,10 @@ from dataclasses import dataclass, field
 
 from .lang.program import Program
 
-NODE_W, NODE_H = 176, 48
-GAP_X, GAP_Y = 34, 70
-MARGIN = 28
-LOOP_OUT = 46          # how far a back edge swings out to the right
+NODE_W, NODE_H = 160, 48
+GAP_X, GAP_Y = 40, 64
+MARGIN = 20
+LOOP_OUT = 26          # how far a back edge swings out to the right: inside the gap between cards
 GROUP_GAP = 46         # extra room above the "not reachable" group
 MAX_LABEL = 22
 # Card items worth naming under a card's title, in the words authors use.
@@ -33,6 +33,7 @@ class Node:
     sub: str
     start: bool
     reachable: bool
+    loops: bool = False   # the card can lead back to itself (typically: re-ask on an unknown reply)
     layer: int = 0
     x: int = 0
     y: int = 0
@@ -71,6 +72,8 @@ def layout(program: Program) -> Graph:
     if not names:
         return Graph(width=2 * MARGIN, height=2 * MARGIN)
     edges = _edges(program, set(names))
+    loops = {e.source for e in edges if e.source == e.target}
+    edges = [e for e in edges if e.source != e.target]
     children: dict[str, list[str]] = {n: [] for n in names}
     for e in edges:
         if e.target not in children[e.source]:
@@ -78,6 +81,8 @@ def layout(program: Program) -> Graph:
 
     depth = _depths(program.start, children) if program.start in children else {}
     nodes = {n: _node(program, n, start=n == program.start, reachable=n in depth) for n in names}
+    for name in loops:
+        nodes[name].loops = True
     for name, d in depth.items():
         nodes[name].layer = d
     # Cards nothing reaches: layered among themselves from their own roots, below the rest.
@@ -175,8 +180,8 @@ def _node(program: Program, name: str, *, start: bool, reachable: bool) -> Node:
 
 
 def _route(edges: list[Edge], nodes: dict[str, Node]) -> None:
-    """SVG paths: forward edges leave the bottom and enter the top; back edges and loops swing
-    out to the right, so they never cut through the cards between."""
+    """SVG paths: forward edges leave the bottom and enter the top; back edges swing out to the
+    right, so they never cut through the cards between. (A card's loop to itself is a badge.)"""
     outgoing: dict[str, list[Edge]] = {}
     for e in edges:
         if e.source != e.target and nodes[e.target].layer > nodes[e.source].layer:
@@ -196,10 +201,6 @@ def _route(edges: list[Edge], nodes: dict[str, Node]) -> None:
             continue
         e.back = True
         a, b = nodes[e.source], nodes[e.target]
-        if e.source == e.target:
-            x, y = a.x + a.w, a.y + a.h // 2
-            e.path = f"M{x},{y - 10} C{x + 34},{y - 30} {x + 34},{y + 30} {x + 3},{y + 10}"
-            continue
         x1, y1 = a.x + a.w, a.y + a.h // 2 - 6
         x2, y2 = b.x + b.w + 3, b.y + b.h // 2 + 6
         out = max(x1, x2) + LOOP_OUT
