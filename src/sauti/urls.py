@@ -5,6 +5,7 @@ from django.urls import include, path, reverse_lazy
 
 from sauti.api.router import api
 from sauti.web import views
+from sauti.web.views import setup_first
 
 handler403 = "sauti.web.views.permission_denied"
 handler404 = "sauti.web.views.page_not_found"
@@ -14,14 +15,16 @@ urlpatterns = [
     path("webhooks/whatsapp", views.whatsapp_webhook, name="whatsapp-webhook"),
     path("", views.home, name="home"),
     path("setup/", views.setup, name="setup"),
-    path("login/", views.LoginView.as_view(), name="login"),
+    path("login/", setup_first(views.LoginView.as_view()), name="login"),
     path("logout/", views.LogoutView.as_view(), name="logout"),
-    path("password-reset/", views.PasswordResetView.as_view(), name="password_reset"),
-    path("password-reset/sent/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),
+    path("password-reset/", setup_first(views.PasswordResetView.as_view()), name="password_reset"),
+    path("password-reset/sent/", setup_first(auth_views.PasswordResetDoneView.as_view()),
+         name="password_reset_done"),
     path("password-reset/<uidb64>/<token>/",
-         auth_views.PasswordResetConfirmView.as_view(success_url=reverse_lazy("password_reset_complete")),
+         setup_first(auth_views.PasswordResetConfirmView.as_view(success_url=reverse_lazy("password_reset_complete"))),
          name="password_reset_confirm"),
-    path("password-reset/done/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
+    path("password-reset/done/", setup_first(auth_views.PasswordResetCompleteView.as_view()),
+         name="password_reset_complete"),
     path("workspaces/demo/", views.create_demo, name="demo"),
     path("workspaces/new/", views.new_workspace, name="workspace-new"),
     path("w/<uuid:workspace>/", views.workspace_home, name="workspace"),

@@ -38,7 +38,8 @@ from sauti.web.workspaces import Access, workspace_page
 
 BLANK_JOURNEY = '''# {name}
 
-Write what this journey is for here: free Markdown between the code cells is kept as notes.
+What is this journey for? Write notes like this anywhere between the code
+cells: free Markdown is kept as it is.
 
 ```stack
 trigger(on: "MESSAGE RECEIVED") when has_only_phrase(event.message.text.body, "hi")

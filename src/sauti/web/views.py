@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
@@ -53,14 +56,21 @@ def whatsapp_webhook(request: HttpRequest) -> HttpResponse:
 # ---------------------------------------------------------------------------- signing in
 
 
+def setup_first(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """While nobody can sign in, a page leads to the first-run page instead."""
+
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
+        if firstrun.needs_setup():
+            return redirect("setup")
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
 class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
     next_page = reverse_lazy("home")
-
-    def dispatch(self, request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
-        if firstrun.needs_setup():
-            return redirect("setup")
-        return super().dispatch(request, *args, **kwargs)
 
 
 class LogoutView(auth_views.LogoutView):
@@ -68,8 +78,8 @@ class LogoutView(auth_views.LogoutView):
 
 
 class PasswordResetView(auth_views.PasswordResetView):
-    email_template_name = "registration/password_reset_email.txt"
-    subject_template_name = "registration/password_reset_subject.txt"
+    email_template_name = "web/email/password_reset_email.txt"
+    subject_template_name = "web/email/password_reset_subject.txt"
 
 
 # ---------------------------------------------------------------------------- first run and home

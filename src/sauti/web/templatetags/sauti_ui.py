@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import datetime
 import re
 from typing import Any
 
 from django import template
 from django.templatetags.static import static
+from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.timesince import timesince
+from django.utils.translation import gettext
 
 import sauti
 from sauti.web.workspaces import workspaces_for
@@ -31,6 +35,16 @@ def whatsapp(text: Any) -> SafeString:
     for pattern, replacement in _FORMATS:
         html = pattern.sub(replacement, html)
     return mark_safe(html)  # noqa: S308 - built from escaped text and fixed tags only
+
+
+@register.filter
+def ago(when: datetime.datetime | None) -> str:
+    """"just now", "5 minutes ago", "2 days ago"."""
+    if when is None:
+        return ""
+    if timezone.now() - when < datetime.timedelta(minutes=1):
+        return gettext("just now")
+    return gettext("%(time)s ago") % {"time": timesince(when, depth=1)}
 
 
 @register.simple_tag
