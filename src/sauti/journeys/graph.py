@@ -135,7 +135,7 @@ def layout(program: Program) -> Graph:
 def _edges(program: Program, known: set[str]) -> list[Edge]:
     """One edge per (source, target): an option wins over a plain `then` between the same cards."""
     found: dict[tuple[str, str], Edge] = {}
-    for source, target, how in program.edges():
+    for source, target, how in [*program.edges(), *_template_edges(program)]:
         if target not in known:
             continue
         kind = "option" if how == "option" else "then"
@@ -145,6 +145,20 @@ def _edges(program: Program, known: set[str]) -> list[Edge]:
         elif kind == "option":
             edge.kind = "option"
     return list(found.values())
+
+
+def _template_edges(program: Program) -> list[tuple[str, str, str]]:
+    """Quick-reply buttons of send_message_template(..., buttons: [A, B]) lead to cards too
+    (Program.edges() leaves them out)."""
+    out = []
+    for name, variants in program.cards.items():
+        for variant in variants:
+            for op in variant.ops:
+                if op.kind != "template":
+                    continue
+                buttons = op.params.get("buttons") or ()
+                out += [(name, b.card, "option") for b in buttons if getattr(b, "card", None)]
+    return out
 
 
 def _depths(start: str, children: dict[str, list[str]], within: set[str] | None = None) -> dict[str, int]:

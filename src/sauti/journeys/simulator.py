@@ -41,7 +41,8 @@ DEFAULT_CONTACT = {"name": "Ana", "whatsapp_id": "27820001234"}
 MAX_TRANSCRIPT = 300
 MAX_ROUND_TRIPS = 50          # effects that lead to more events within one action
 NOT_PERFORMED = 599
-END_REASONS = {"completed": "The journey ended.", "timeout": "The journey ended: no reply in time.",
+END_REASONS = {"completed": "The journey ended. A new message starts it again.",
+               "timeout": "The journey ended: no reply in time. A new message starts it again.",
                "failed": "The journey stopped because of an error (see the red note above)."}
 
 
