@@ -328,3 +328,34 @@ def test_the_simulator_notices_a_draft_that_changed_mid_chat(people, journey) ->
     page = people["editor"].get(urls(journey)["simulator"]).content.decode()
     assert "The draft changed since this chat started" in page
 
+
+
+def test_hosts_the_workspace_allows_are_called_for_real(people, clinic) -> None:
+    import threading
+    from http.server import BaseHTTPRequestHandler, HTTPServer
+
+    class Answer(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802 - the standard library's name
+            body = json.dumps({"clinic": "Soweto"}).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server = HTTPServer(("127.0.0.1", 0), Answer)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        clinic.settings = {"journey_http_allow_hosts": ["127.0.0.1"]}
+        clinic.save()
+        source = (f'card Start do\n  r = get("http://127.0.0.1:{server.server_port}/clinics")\n'
+                  '  text("Nearest: @r.body.clinic (@r.status)")\nend\n')
+        journey = create_journey(clinic, name="Calls", source=source, publish=True)
+        body = post_sim(people["editor"], journey, text="hi")
+        assert "Nearest: Soweto (200)" in body
+        assert "HTTP calls to 127.0.0.1 are made for real" in body
+    finally:
+        server.shutdown()

@@ -1,6 +1,7 @@
 """The editor's simulator: a journey's draft run by the pure engine, one chat per browser session.
 
-The state is plain JSON kept between requests by the caller (the user's web session). Effects are
+The state is plain JSON kept between requests by the caller (the user's web session); the notes
+it writes are translated, the only Django it uses. Effects are
 carried out in memory: contact updates change the simulated contact, waits pass at once, child
 journeys return at once, and HTTP calls get status 599 unless the workspace allows the host
 (`journey_http_allow_hosts`). Nothing here touches the database or sends a WhatsApp message.
@@ -16,6 +17,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from .engine import ChildFinished, HttpResponse, Start, State, TimerFired, UserMessage, step
 from .engine.effects import (
@@ -41,9 +44,9 @@ DEFAULT_CONTACT = {"name": "Ana", "whatsapp_id": "27820001234"}
 MAX_TRANSCRIPT = 300
 MAX_ROUND_TRIPS = 50          # effects that lead to more events within one action
 NOT_PERFORMED = 599
-END_REASONS = {"completed": "The journey ended. A new message starts it again.",
-               "timeout": "The journey ended: no reply in time. A new message starts it again.",
-               "failed": "The journey stopped because of an error (see the red note above)."}
+END_REASONS = {"completed": _lazy("The journey ended. A new message starts it again."),
+               "timeout": _lazy("The journey ended: no reply in time. A new message starts it again."),
+               "failed": _lazy("The journey stopped because of an error (see the red note above).")}
 
 
 @dataclass
@@ -120,7 +123,7 @@ class Simulator:
 
     def set_contact(self, fields: dict) -> None:
         self.sim.contact = dict(fields)
-        self._note("info", "Contact fields changed; the next step of the journey sees them.")
+        self._note("info", _("Contact fields changed; the next step of the journey sees them."))
 
     # ------------------------------------------------------------------ internals
     def _inbound(self, body: dict, *, shown: str) -> None:
@@ -130,7 +133,7 @@ class Simulator:
         self._add({"kind": "in", "text": shown, "message": message})
         if not self.sim.active:
             self.sim.source_hash = self.source_hash
-            self._note("start", "The journey starts.")
+            self._note("start", _("The journey starts."))
             self._run(Start(message=message, contact=dict(self.sim.contact)))
         else:
             self._run(UserMessage(message=message, contact=dict(self.sim.contact)))
@@ -148,7 +151,7 @@ class Simulator:
                 if follow is not None:
                     pending.append(follow)
         if pending:
-            self._note("error", "The journey kept going without waiting for a reply; the simulator stopped it.")
+            self._note("error", _("The journey kept going without waiting for a reply; the simulator stopped it."))
 
     def _apply(self, effect: Effect) -> Any:
         if isinstance(effect, SendMessage):
@@ -156,30 +159,34 @@ class Simulator:
         elif isinstance(effect, UpdateContact):
             self.sim.contact.update(copy.deepcopy(effect.fields))
             changes = ", ".join(f"{k} = {_short(v)}" for k, v in effect.fields.items())
-            self._note("contact", f"Contact updated: {changes}")
+            self._note("contact", _("Contact updated: %(changes)s") % {"changes": changes})
         elif isinstance(effect, WriteResult):
-            self._note("result", f"Result saved: {effect.name} = {_short(effect.value)}")
+            self._note("result", _("Result saved: %(name)s = %(value)s") % {"name": effect.name,
+                                                                           "value": _short(effect.value)})
         elif isinstance(effect, Log):
             self._note("error" if effect.level == "error" else "log", effect.message, card=effect.card)
         elif isinstance(effect, HttpRequest):
             return self._http(effect)
         elif isinstance(effect, RunJourney):
-            self._note("info", f"Would start journey {effect.journey_uuid} now; the simulator skips it and goes on.")
+            self._note("info", _("Would start journey %(uuid)s now; the simulator skips it and goes on.")
+                       % {"uuid": effect.journey_uuid})
             return ChildFinished(journey_uuid=effect.journey_uuid, contact=dict(self.sim.contact))
         elif isinstance(effect, Schedule):
             return self._schedule(effect)
         elif isinstance(effect, SendContent):
-            self._note("info", f"Would send the saved content {effect.content_uuid}.")
+            self._note("info", _("Would send the saved content %(uuid)s.") % {"uuid": effect.content_uuid})
         elif isinstance(effect, AddLabel):
-            self._note("info", f"Label added: {', '.join(map(str, effect.labels))}")
+            self._note("info", _("Label added: %(labels)s") % {"labels": ", ".join(map(str, effect.labels))})
         elif isinstance(effect, Handover):
-            self._note("info", "The chat is handed to a person in the inbox; automation pauses for it.")
+            self._note("info", _("The chat is handed to a person in the inbox; automation pauses for it."))
         elif isinstance(effect, AssignChat):
-            self._note("info", f"The chat is assigned to {effect.assignee}.")
+            self._note("info", _("The chat is assigned to %(assignee)s.") % {"assignee": effect.assignee})
         elif isinstance(effect, UpdateDictionary):
-            self._note("info", f"Dictionary {effect.dictionary}: {effect.key} = {_short(effect.value)}")
+            self._note("info", _("Dictionary %(name)s: %(key)s = %(value)s")
+                       % {"name": effect.dictionary, "key": effect.key, "value": _short(effect.value)})
         elif isinstance(effect, End):
-            self._note("end", END_REASONS.get(effect.reason, f"The journey ended ({effect.reason})."))
+            reason = END_REASONS.get(effect.reason) or _("The journey ended (%(reason)s).") % {"reason": effect.reason}
+            self._note("end", str(reason))
         elif isinstance(effect, CancelSchedules):
             pass
         return None
@@ -189,21 +196,25 @@ class Simulator:
             at = dt.datetime.fromisoformat(effect.at)
             skipped = max(0.0, (at - self.now).total_seconds())
             self.sim.clock_offset += skipped
-            self._note("info", f"Waited {_duration(skipped)} (skipped in the simulator).")
+            self._note("info", _("Waited %(time)s (skipped in the simulator).") % {"time": _duration(skipped)})
             return TimerFired(key=effect.key, at=effect.at, contact=dict(self.sim.contact))
         if effect.kind == "journey":
-            self._note("info", f"Would start journey {effect.journey_uuid} at {effect.at}.")
+            self._note("info", _("Would start journey %(uuid)s at %(at)s.") % {"uuid": effect.journey_uuid,
+                                                                                  "at": effect.at})
         return None
 
     def _http(self, req: HttpRequest) -> Any:
         host = (urlsplit(req.url).hostname or "").lower()
         if host and host in self.allow_hosts:
             status, body = _perform(req)
-            self._note("http", f"{req.method} {req.url} → {status if status is not None else 'failed'}")
+            answer = status if status is not None else _("nothing")
+            self._note("http", _("%(method)s %(url)s answered %(status)s")
+                       % {"method": req.method, "url": req.url, "status": answer})
         else:
             status, body = NOT_PERFORMED, "ERROR: HTTP calls are not made in the simulator"
-            self._note("http", f"{req.method} {req.url} was not called: the simulator answers {NOT_PERFORMED}. "
-                               "Allow the host in the workspace setting journey_http_allow_hosts to call it.")
+            self._note("http", _("%(method)s %(url)s was not called: the simulator answers %(status)s. Allow the "
+                                 "host in the workspace setting journey_http_allow_hosts to call it.")
+                       % {"method": req.method, "url": req.url, "status": NOT_PERFORMED})
         if req.mode == "async":
             return None
         return HttpResponse(request_id=req.request_id, status=status, body=body, headers={},
@@ -241,10 +252,10 @@ def _short(value: Any, limit: int = 80) -> str:
 def _duration(seconds: float) -> str:
     seconds = int(seconds)
     if seconds < 120:
-        return f"{seconds} s"
+        return _("%(n)s s") % {"n": seconds}
     if seconds < 7200:
-        return f"{seconds // 60} min"
-    return f"{seconds // 3600} h"
+        return _("%(n)s min") % {"n": seconds // 60}
+    return _("%(n)s h") % {"n": seconds // 3600}
 
 
 # ---------------------------------------------------------------------- how a message looks
