@@ -154,27 +154,24 @@ async def _talk(stack: object, people: int, rate: float | None, offset: int) -> 
                                  limits=httpx.Limits(max_connections=16)) as http:
         gate = asyncio.Semaphore(16)
 
-        async def say(wa_id: str, text: str, seq: int) -> None:
-            async with gate:
-                sent_at.setdefault(wa_id, []).append(time.time())
-                r = await http.post("/_fake/inbound", json={"from": wa_id, "text": text, "name": "Ana",
-                                                            "id": f"wamid.bench.{wa_id}.{seq}"})
-                r.raise_for_status()
+        async def person(wa_id: str) -> None:
+            # One person's messages go in order, as a person types them.
+            for seq, text in enumerate(("hi", "Yes")):
+                async with gate:
+                    sent_at.setdefault(wa_id, []).append(time.time())
+                    r = await http.post("/_fake/inbound", json={"from": wa_id, "text": text, "name": "Ana",
+                                                                "id": f"wamid.bench.{wa_id}.{seq}"})
+                    r.raise_for_status()
 
         first = time.time()
         tasks = []
         for i in range(people):
-            wa_id = f"2785{offset + i:07d}"
-            for seq, text in enumerate(("hi", "Yes")):
-                tasks.append(asyncio.create_task(say(wa_id, text, seq)))
-                if gap:
-                    await asyncio.sleep(gap)
-            if not gap and len(tasks) >= 200:
-                await asyncio.gather(*tasks)
-                tasks = []
+            tasks.append(asyncio.create_task(person(f"2785{offset + i:07d}")))
+            if gap:
+                await asyncio.sleep(2 * gap)
         await asyncio.gather(*tasks)
         expected = 2 * people
-        deadline = time.time() + 600
+        deadline = time.time() + 180
         while True:
             sent = (await http.get("/_fake/sent")).json()["messages"]
             mine = [m for m in sent if m["to"].startswith("2785") and offset <= int(m["to"][4:]) < offset + people]
