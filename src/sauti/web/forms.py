@@ -31,6 +31,12 @@ class WorkspaceForm(forms.Form):
                                    help_text=_("Any phrase you also type in Meta's webhook settings. "
                                                "Left empty, Sauti makes one for you."))
 
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        # Required together or not at all (the form's clean says which): no "optional" on each.
+        for name in ("workspace_name", *CHANNEL_FIELDS):
+            self.fields[name].hide_optional = True
+
     def clean_phone_number_id(self) -> str:
         value = self.cleaned_data["phone_number_id"].strip()
         if value and Workspace.objects.filter(phone_number_id=value).exists():
