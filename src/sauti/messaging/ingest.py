@@ -57,7 +57,9 @@ def receive(raw: bytes, signature_header: str | None) -> WebhookEvent:
         raise IngestError(403, "bad or missing X-Hub-Signature-256")
     try:
         with transaction.atomic():
+            names = webhook.senders(body)
             event = WebhookEvent.objects.create(workspace_id=workspace_id, body=raw.decode("utf-8"),
+                                                senders=f" {' '.join(names)} " if names else "",
                                                 enqueued_at=timezone.now())
             from sauti.messaging.tasks import process_webhook
 

@@ -18,6 +18,9 @@ class WebhookEvent(models.Model):
 
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="webhook_events")
     body = models.TextField()
+    # Who wrote the messages inside (" wa_id wa_id "), read at ingest: a person's later message is
+    # not handled while an earlier event naming them still waits to be processed.
+    senders = models.TextField(blank=True)
     received_at = models.DateTimeField(auto_now_add=True)
     processed_at = models.DateTimeField(null=True, blank=True)
     # Bumped whenever processing is (re)enqueued, so the sweeper can tell a lost task from a queued one.

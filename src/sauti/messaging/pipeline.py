@@ -104,6 +104,13 @@ def _template_status(workspace: Workspace, item: webhook.TemplateStatusUpdate) -
 
 # -- per-contact handling ------------------------------------------------------------------------
 
+def _handle_later(contact_id: int) -> None:
+    """A backstop in case the earlier event's worker finished its look before we committed."""
+    from sauti.messaging.tasks import handle_contact as task
+
+    transaction.on_commit(lambda: task.using(run_after=timezone.now() + dt.timedelta(seconds=1)).enqueue(contact_id))
+
+
 def acquire_contact(contact_id: int, now: dt.datetime) -> str | None:
     """Take the contact's lease (a row update, so it works on SQLite and PostgreSQL alike)."""
     token = secrets.token_hex(8)
@@ -118,10 +125,25 @@ def release_contact(contact_id: int, token: str) -> None:
 
 
 def pending_inbound(contact_id: int) -> list[Message]:
+    """The contact's unhandled messages in arrival order: by webhook event, then within it."""
     return list(
         Message.objects.filter(contact_id=contact_id, direction=Message.Direction.INBOUND, handled_at__isnull=True)
-        .select_related("chat", "contact", "workspace").order_by("id")[:HANDLE_BATCH]
+        .select_related("chat", "contact", "workspace").order_by("webhook_event_id", "id")[:HANDLE_BATCH]
     )
+
+
+def earlier_event_waiting(contact: Contact, before_event_id: int | None) -> bool:
+    """Does an older, unprocessed webhook event carry a message from this person?
+
+    Workers process events side by side; without this check a person's second message could be
+    handled before their first when both arrive within milliseconds.
+    """
+    if before_event_id is None:
+        return False
+    names = [n for n in (contact.wa_id, contact.user_id) if n]
+    query = WebhookEvent.objects.filter(workspace_id=contact.workspace_id, processed_at__isnull=True,
+                                        id__lt=before_event_id)
+    return any(query.filter(senders__contains=f" {name} ").exists() for name in names)
 
 
 def handle_contact(contact_id: int) -> int | None:
@@ -140,7 +162,13 @@ def handle_contact(contact_id: int) -> int | None:
             if token is None:
                 return handled or None
             done: list[int] = []
-            for message in pending_inbound(contact_id):
+            pending = pending_inbound(contact_id)
+            if pending and earlier_event_waiting(pending[0].contact, pending[0].webhook_event_id):
+                # That event's worker handles this person after storing the earlier message.
+                release_contact(contact_id, token)
+                _handle_later(contact_id)
+                return handled or None
+            for message in pending:
                 try:
                     with transaction.atomic():
                         handle_inbound(message, now)

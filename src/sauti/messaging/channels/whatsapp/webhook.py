@@ -98,6 +98,20 @@ def routing_keys(body: dict[str, Any]) -> tuple[set[str], set[str]]:
     return phone_ids, waba_ids
 
 
+def senders(body: dict[str, Any]) -> list[str]:
+    """Who wrote the messages in a body (wa_id or business-scoped id), to keep each person in order."""
+    found: list[str] = []
+    for entry in _list(body.get("entry")):
+        for change in _list(entry.get("changes")):
+            value = change.get("value") or {}
+            for message in _list(value.get("messages") if isinstance(value, dict) else None):
+                if isinstance(message, dict):
+                    sender = message.get("from") or message.get("from_user_id")
+                    if sender and str(sender) not in found:
+                        found.append(str(sender))
+    return found
+
+
 def parse(body: dict[str, Any]) -> list[Item]:
     if not isinstance(body, dict) or not isinstance(body.get("entry"), list):
         raise MalformedWebhook("a webhook body is an object with an 'entry' list")
