@@ -35,6 +35,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
     os.environ["SAUTI_EMBEDDED"] = "1"
     _django()
     _migrate()
+    if args.demo:
+        from sauti.web.demo import create_demo_workspace
+
+        workspace = create_demo_workspace(None)
+        print(f"Demo workspace ready: {workspace.name}. Open the address below, create your account and "
+              "choose the demo to chat with the sample journey.", flush=True)
     from sauti.processes import Background
 
     background = Background(task_threads=1, sender=True, scheduler=True)
@@ -178,6 +184,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("serve", cmd_serve, "Run everything in one process (web, worker, scheduler) on SQLite by default.")
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--demo", action="store_true",
+                   help="create a demo workspace with the sample journey, chattable in the browser")
     p = command("web", cmd_web, "Run the web server (ASGI) only, for scale-out.")
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8000)

@@ -20,7 +20,8 @@ def upsert_contact(workspace: Workspace, *, wa_id: str | None, user_id: str | No
     if not wa_id and not user_id:
         raise ValueError("a contact needs a wa_id or a business-scoped user id")
     lookup = {"wa_id": wa_id} if wa_id else {"user_id": user_id}
-    contact = Contact.objects.filter(workspace=workspace, **lookup).first()
+    # The chat comes along (one query instead of two): the pipeline needs it next.
+    contact = Contact.objects.filter(workspace=workspace, **lookup).select_related("chat").first()
     if contact is None:
         try:
             with transaction.atomic():

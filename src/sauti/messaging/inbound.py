@@ -58,6 +58,13 @@ def handle_inbound(message: Message, now: dt.datetime) -> str:
         state_reason=Case(When(state=Chat.State.CLOSED, then=Value(REOPENED)), default=F("state_reason")),
         state=Value(Chat.State.OPEN),
     )
+    # Mirror the update on the loaded row, so handlers (journeys replying inside the window) see it.
+    chat = message.chat
+    chat.last_inbound_at = max(filter(None, [chat.last_inbound_at, sent]))
+    chat.window_expires_at = max(filter(None, [chat.window_expires_at, sent + WINDOW]))
+    chat.last_message_at = max(filter(None, [chat.last_message_at, sent]))
+    if chat.state == Chat.State.CLOSED:
+        chat.state, chat.state_reason = Chat.State.OPEN, REOPENED
     _apply_to_original(message)
     handler = route_inbound(message)
     live.on_commit_publish(message.workspace_id, "message_received", chat=str(message.chat.uuid),

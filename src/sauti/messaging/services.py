@@ -45,14 +45,14 @@ def chat_for(contact: Contact) -> Chat:
 def queue_message(workspace: Workspace, contact: Contact, body: dict[str, Any], *,
                   author_type: str = Message.AuthorType.SYSTEM, author_id: str = "", author_name: str = "",
                   priority: int = Outbox.REPLY, in_reply_to: Message | None = None,
-                  now: dt.datetime | None = None, check_window: bool = True) -> Message:
+                  now: dt.datetime | None = None, check_window: bool = True, chat: Chat | None = None) -> Message:
     """Store an outbound message and its Outbox row; the sender delivers it.
 
     `body` is a Cloud API message body without `to` (e.g. {"type": "text", "text": {...}}).
     Free-form messages outside the 24-hour window are refused here, before anything is queued.
     """
     now = now or timezone.now()
-    chat = chat_for(contact)
+    chat = chat or chat_for(contact)
     if check_window and needs_window(body) and not window_open(chat.window_expires_at, now):
         raise SendRefused("window_closed",
                           "The 24-hour window is closed: the contact last wrote more than 24 hours ago "

@@ -52,7 +52,8 @@ def _send(ctx: EffectContext, effect: fx.SendMessage) -> None:
     try:
         message = queue_message(session.workspace, session.contact, body, author_type=Message.AuthorType.SYSTEM,
                                 author_id=str(session.journey.uuid), author_name=session.journey.name,
-                                in_reply_to=ctx.message, now=ctx.now)
+                                in_reply_to=ctx.message, now=ctx.now,
+                                chat=ctx.message.chat if ctx.message is not None else None)
     except SendRefused as exc:
         log(ctx, "error", f"message not sent: {exc}", effect.card)
         return

@@ -39,8 +39,8 @@ class StartRefused(Exception):
         return self.message
 
 
-def chat_context(contact: Contact) -> dict[str, Any]:
-    chat = Chat.objects.filter(contact=contact).select_related("assigned_to").first()
+def chat_context(contact: Contact, chat: Chat | None = None) -> dict[str, Any]:
+    chat = chat or Chat.objects.filter(contact=contact).select_related("assigned_to").first()
     if chat is None:
         return {"assigned_to": None, "state": "open"}
     assignee = chat.assigned_to
@@ -49,7 +49,10 @@ def chat_context(contact: Contact) -> dict[str, Any]:
             if assignee else None}
 
 
-def globals_for(workspace_id: int) -> dict[str, Any]:
+def globals_for(workspace_id: int, program: Any = None) -> dict[str, Any]:
+    """The workspace's dictionaries (@global.<name>), read only for journeys that use them."""
+    if program is not None and program.names is not None and "global" not in program.names:
+        return {}
     return {d.name: d.data for d in Dictionary.objects.filter(workspace_id=workspace_id)}
 
 
@@ -60,7 +63,7 @@ def active_session(contact: Contact) -> Session | None:
 
 def start_journey(journey: Journey, contact: Contact, *, message: Message | None = None,
                   now: dt.datetime | None = None, params: dict | None = None, parent: Session | None = None,
-                  require_message: bool = False) -> Session:
+                  require_message: bool = False, chat: dict[str, Any] | None = None) -> Session:
     """Start the published version of `journey` for `contact` and run it until it waits.
 
     With require_message (the API's rule) the contact must have written before: the journey gets
@@ -84,8 +87,10 @@ def start_journey(journey: Journey, contact: Contact, *, message: Message | None
                                              contact=contact, parent=parent, state={})
     except IntegrityError as exc:
         raise StartRefused("active_session", "the contact is already in an active journey session") from exc
+    program = program_for_source(version.source, version.source_hash)
     event = Start(message=message.payload if message else None, contact=contact_profile(contact),
-                  chat=chat_context(contact), globals=globals_for(journey.workspace_id), params=params)
+                  chat=chat if chat is not None else chat_context(contact),
+                  globals=globals_for(journey.workspace_id, program), params=params)
     run(session, event, now, message=message)
     return session
 
@@ -152,25 +157,26 @@ def end_session(session: Session, reason: str, now: dt.datetime) -> None:
 
 def route_message(message: Message) -> bool:
     """The messaging pipeline's hook: a journey takes the message, or it goes to the inbox."""
-    chat = Chat.objects.filter(id=message.chat_id).only("assigned_to_id", "needs_human").first()
-    if chat is not None and (chat.assigned_to_id is not None or chat.needs_human):
+    chat = message.chat
+    if chat.assigned_to_id is not None or chat.needs_human:
         return False  # a person holds (or was asked for) this chat: automation stays quiet
     now = timezone.now()
     contact = message.contact
+    chat_ctx = chat_context(contact, chat)
     session = active_session(contact)
     if session is not None:
         effects = resume(session, UserMessage(message=message.payload, contact=contact_profile(contact),
-                                              chat=chat_context(contact)), now, message=message)
+                                              chat=chat_ctx), now, message=message)
         timed_out = any(isinstance(e, fx.End) and e.reason == "timeout" for e in effects)
         if not timed_out:
             return True
     from sauti.journeys.runner.triggers import matching_journey
 
-    journey = matching_journey(message, now)
+    journey = matching_journey(message, now, chat_ctx)
     if journey is None:
         return False
     try:
-        start_journey(journey, contact, message=message, now=now)
+        start_journey(journey, contact, message=message, now=now, chat=chat_ctx)
     except StartRefused as exc:
         logger.info("trigger of %s did not start: %s", journey, exc)
         return False

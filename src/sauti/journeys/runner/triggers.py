@@ -34,7 +34,7 @@ def live_journeys(workspace_id: int) -> list[tuple[Journey, object]]:
     return [(j, program_for_source(j.published_version.source, j.published_version.source_hash)) for j in journeys]
 
 
-def matching_journey(message: Message, now: dt.datetime) -> Journey | None:
+def matching_journey(message: Message, now: dt.datetime, chat: dict | None = None) -> Journey | None:
     from sauti.journeys.runner.sessions import chat_context, globals_for
 
     contact = message.contact
@@ -42,9 +42,11 @@ def matching_journey(message: Message, now: dt.datetime) -> Journey | None:
                   if t.kind in MESSAGE_KINDS]
     if not candidates:
         return None
-    first_visit = not Message.objects.filter(contact=contact, direction=Message.Direction.INBOUND,
-                                             id__lt=message.id).exists()
-    profile, chat, globals_ = contact_profile(contact), chat_context(contact), globals_for(message.workspace_id)
+    first_visit = any(t.kind == "first_visit" for _, _, t in candidates) and not Message.objects.filter(
+        contact=contact, direction=Message.Direction.INBOUND, id__lt=message.id).exists()
+    profile, chat = contact_profile(contact), chat if chat is not None else chat_context(contact)
+    uses_globals = any(p.names is None or "global" in p.names for _, p, _ in candidates)
+    globals_ = globals_for(message.workspace_id) if uses_globals else {}
 
     def holds(journey: Journey, program: object, trigger: object) -> bool:
         return trigger_holds(program, trigger, contact=profile, now=now, message=message.payload, chat=chat,
