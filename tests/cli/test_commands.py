@@ -87,7 +87,8 @@ def test_serve_answers_health_on_a_fresh_home(tmp_path):
         assert response.status_code == 200
         assert response.json()["status"] == "ok" and response.json()["database"] == "sqlite"
         assert (tmp_path / "sauti.sqlite3").exists()
-        assert httpx.get(f"http://127.0.0.1:{port}/").status_code == 200
+        first_page = httpx.get(f"http://127.0.0.1:{port}/", follow_redirects=True)
+        assert first_page.status_code == 200 and first_page.url.path == "/setup/"  # the first-run page
     finally:
         proc.terminate()
         proc.wait(10)
