@@ -91,15 +91,20 @@ def test_killing_the_worker_loses_nothing_and_sends_nothing_twice():
         wait_for(done, 240, "every message handled and sent")
         time.sleep(2)  # let any stray duplicate reach the fake before counting
 
-        inbound = stack.query("SELECT c.wa_id, m.text, m.provider_id FROM messaging_message m "
+        # Arrival order is the order of the webhook events; each person's messages must have arrived
+        # in the order they were written and been handled in that order.
+        inbound = stack.query("SELECT c.wa_id, m.text, m.provider_id, m.handled_at FROM messaging_message m "
                               "JOIN contacts_contact c ON c.id = m.contact_id "
-                              "WHERE m.direction='inbound' ORDER BY m.id")
+                              "WHERE m.direction='inbound' ORDER BY m.webhook_event_id, m.id")
         assert len(inbound) == total
         assert len({row[2] for row in inbound}) == total
         per_person: dict[str, list[int]] = defaultdict(list)
-        for wa_id, text, _ in inbound:
+        handled: dict[str, list] = defaultdict(list)
+        for wa_id, text, _, handled_at in inbound:
             per_person[wa_id].append(int(text.split()[-1]))
+            handled[wa_id].append(handled_at)
         assert all(seqs == list(range(PER_PERSON)) for seqs in per_person.values())
+        assert all(times == sorted(times) for times in handled.values()), "a later message was handled first"
 
         sent = httpx.get(f"{stack.fake_url}/_fake/sent").json()["messages"]
         callbacks = Counter(m["body"]["biz_opaque_callback_data"] for m in sent)
