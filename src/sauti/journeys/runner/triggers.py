@@ -82,15 +82,35 @@ def _field_value(contact: Contact, path: str) -> dt.datetime | None:
     return None
 
 
+def specific_moment(at: str, tz_name: str, now: dt.datetime) -> dt.datetime | None:
+    """`at:` of a specific-time trigger: an ISO date-time, or "HH:MM" for every day, both read in
+    the workspace's timezone unless they carry their own offset."""
+    from zoneinfo import ZoneInfo
+
+    try:
+        tz = ZoneInfo(tz_name or "UTC")
+    except (KeyError, ValueError):
+        tz = dt.UTC
+    text = at.strip()
+    try:
+        if len(text) <= 5 and ":" in text:
+            hours, minutes = (int(part) for part in text.split(":"))
+            local = now.astimezone(tz)
+            return local.replace(hour=hours, minute=minutes, second=0, microsecond=0)
+        moment = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=tz)
+
+
 def run_time_triggers(now: dt.datetime | None = None, window: dt.timedelta = dt.timedelta(minutes=10)) -> int:
-    """Start journeys whose "before/after a contact date" moment came within the last `window`.
+    """Start journeys whose time-based trigger came due within the last `window`.
 
-    Each (journey, trigger, contact, moment) fires once: a marker row in the Timers table makes a
-    second scheduler pass (or a second scheduler) a no-op.
+    "Before/after an event": the contact's date field plus the interval. "Specific time": the
+    moment itself, for every contact whose condition holds. Each (journey, trigger, contact,
+    moment) fires once: a marker row in the Timers table makes a second scheduler pass (or a second
+    scheduler) a no-op. Time-based triggers interrupt a running session, as Turn's do.
     """
-    from sauti.journeys.runner.sessions import StartRefused, end_session, start_journey
-    from sauti.messaging.pipeline import acquire_contact, release_contact
-
     now = now or timezone.now()
     started = 0
     journeys = (Journey.objects.filter(enabled=True, published_version__isnull=False)
@@ -98,37 +118,52 @@ def run_time_triggers(now: dt.datetime | None = None, window: dt.timedelta = dt.
     for journey in journeys:
         program = program_for_source(journey.published_version.source, journey.published_version.source_hash)
         for index, trigger in enumerate(program.triggers):
-            if trigger.kind != "relative_time" or not trigger.relative_to:
-                continue
-            field = trigger.relative_to.removeprefix("contact.")
-            offset = dt.timedelta(seconds=trigger.interval_seconds or 0)
-            contacts = Contact.objects.filter(workspace_id=journey.workspace_id)
-            if field not in ("last_seen_at", "opted_in_at", "first_message_received_at"):
-                contacts = contacts.filter(fields__has_key=field)
-            for contact in contacts.iterator(chunk_size=500):
-                moment = _field_value(contact, field)
-                if moment is None or not (now - window < moment + offset <= now):
+            if trigger.kind == "relative_time" and trigger.relative_to:
+                field = trigger.relative_to.removeprefix("contact.")
+                offset = dt.timedelta(seconds=trigger.interval_seconds or 0)
+                contacts = Contact.objects.filter(workspace_id=journey.workspace_id)
+                if field not in ("last_seen_at", "opted_in_at", "first_message_received_at"):
+                    contacts = contacts.filter(fields__has_key=field)
+                for contact in contacts.iterator(chunk_size=500):
+                    moment = _field_value(contact, field)
+                    if moment is not None and now - window < moment + offset <= now:
+                        started += _fire(journey, program, index, trigger, contact, moment + offset, now)
+            elif trigger.kind == "specific_time" and trigger.at:
+                moment = specific_moment(trigger.at, journey.workspace.timezone, now)
+                if moment is None or not now - window < moment <= now:
                     continue
-                if not trigger_holds(program, trigger, contact=contact_profile(contact), now=now):
-                    continue
-                key = f"{journey.uuid}:{index}:{contact.id}:{(moment + offset).isoformat()}"
-                try:
-                    with transaction.atomic():
-                        Timer.objects.create(workspace_id=journey.workspace_id, kind=FIRED_MARK, key=key,
-                                             due_at=now, fired_at=now)
-                except IntegrityError:
-                    continue
-                token = acquire_contact(contact.id, now)
-                if token is None:
-                    continue
-                try:
-                    with transaction.atomic():
-                        for session in Session.objects.filter(contact=contact, status=Session.Status.ACTIVE):
-                            end_session(session, "interrupted", now)
-                        start_journey(journey, contact, now=now)
-                        started += 1
-                except StartRefused as exc:
-                    logger.info("time trigger of %s for contact %s: %s", journey, contact.id, exc)
-                finally:
-                    release_contact(contact.id, token)
+                for contact in Contact.objects.filter(workspace_id=journey.workspace_id).iterator(chunk_size=500):
+                    started += _fire(journey, program, index, trigger, contact, moment, now)
     return started
+
+
+def _fire(journey: Journey, program: object, index: int, trigger: object, contact: Contact,
+          moment: dt.datetime, now: dt.datetime) -> int:
+    """Start `journey` for `contact` once for this trigger and moment; returns 1 if it started."""
+    from sauti.journeys.runner.sessions import StartRefused, end_session, start_journey
+    from sauti.messaging.pipeline import acquire_contact, release_contact
+
+    if not trigger_holds(program, trigger, contact=contact_profile(contact), now=now):
+        return 0
+    key = f"{journey.uuid}:{index}:{contact.id}:{moment.isoformat()}"
+    try:
+        with transaction.atomic():
+            Timer.objects.create(workspace_id=journey.workspace_id, kind=FIRED_MARK, key=key, due_at=now,
+                                 fired_at=now)
+    except IntegrityError:
+        return 0
+    token = acquire_contact(contact.id, now)
+    if token is None:
+        Timer.objects.filter(workspace_id=journey.workspace_id, kind=FIRED_MARK, key=key).delete()
+        return 0  # busy now; the next pass (within the window) tries again
+    try:
+        with transaction.atomic():
+            for session in Session.objects.filter(contact=contact, status=Session.Status.ACTIVE):
+                end_session(session, "interrupted", now)
+            start_journey(journey, contact, now=now)
+            return 1
+    except StartRefused as exc:
+        logger.info("time trigger of %s for contact %s: %s", journey, contact.id, exc)
+        return 0
+    finally:
+        release_contact(contact.id, token)
