@@ -77,7 +77,7 @@ def test_killing_the_worker_loses_nothing_and_sends_nothing_twice():
                 await asyncio.sleep(0.05)
             stack.kill("worker")
             await asyncio.sleep(1.0)
-            stack.start("worker")
+            await asyncio.to_thread(stack.start, "worker")  # people keep writing meanwhile
 
         asyncio.run(traffic())
         total = PEOPLE * PER_PERSON
