@@ -263,3 +263,17 @@ def test_a_specific_time_trigger_starts_for_everyone_whose_condition_holds(works
     # Nobody wrote within 24 hours, so a free-form text cannot go: the journey logs why (a
     # campaign to people outside the window starts with send_message_template).
     assert JourneyLog.objects.filter(level="error", message__contains="24-hour window").count() == 2
+
+
+def test_test_contacts_run_the_staged_version(client, workspace):
+    from sauti.journeys.services import stage_journey, update_journey
+
+    journey = create_journey(workspace, name="Hello", source='trigger(on: "MESSAGE RECEIVED")\n'
+                             'card Hello do\n  text("published")\nend\n')
+    update_journey(journey, source='trigger(on: "MESSAGE RECEIVED")\ncard Hello do\n  text("staged")\nend\n')
+    stage_journey(journey)
+    say(client, "hi")
+    assert text_of(outbox()[0]) == "published"
+    Workspace.objects.update(settings={"journey_test_numbers": [f"+{WA}"]})
+    say(client, "hi again")
+    assert text_of(outbox()[0]) == "staged"

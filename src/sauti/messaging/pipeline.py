@@ -128,7 +128,7 @@ def pending_inbound(contact_id: int) -> list[Message]:
     """The contact's unhandled messages in arrival order: by webhook event, then within it."""
     return list(
         Message.objects.filter(contact_id=contact_id, direction=Message.Direction.INBOUND, handled_at__isnull=True)
-        .select_related("chat", "contact").order_by("webhook_event_id", "id")[:HANDLE_BATCH]
+        .select_related("chat", "contact__workspace").order_by("webhook_event_id", "id")[:HANDLE_BATCH]
     )
 
 

@@ -56,6 +56,19 @@ def globals_for(workspace_id: int, program: Any = None) -> dict[str, Any]:
     return {d.name: d.data for d in Dictionary.objects.filter(workspace_id=workspace_id)}
 
 
+def is_test_contact(contact: Contact, workspace_settings: dict[str, Any]) -> bool:
+    """Test contacts (workspace setting `journey_test_numbers`) run staged versions."""
+    numbers = workspace_settings.get("journey_test_numbers") or []
+    return bool(contact.wa_id) and contact.wa_id in {str(n).lstrip("+") for n in numbers}
+
+
+def version_for(journey: Journey, contact: Contact) -> Any:
+    """The staged version for the workspace's test contacts, the published one for everyone else."""
+    if journey.staging_version_id and is_test_contact(contact, contact.workspace.settings):
+        return journey.staging_version
+    return journey.published_version
+
+
 def active_session(contact: Contact) -> Session | None:
     return (Session.objects.filter(contact=contact, status=Session.Status.ACTIVE)
             .select_related("journey", "version", "workspace").first())
@@ -72,7 +85,7 @@ def start_journey(journey: Journey, contact: Contact, *, message: Message | None
     now = now or timezone.now()
     if not journey.enabled:
         raise StartRefused("disabled", f"the journey {journey.name!r} is disabled")
-    version = journey.published_version
+    version = version_for(journey, contact)
     if version is None:
         raise StartRefused("not_published", f"the journey {journey.name!r} has no published version")
     if message is None and require_message:
@@ -85,6 +98,7 @@ def start_journey(journey: Journey, contact: Contact, *, message: Message | None
         with transaction.atomic():
             session = Session.objects.create(workspace_id=journey.workspace_id, journey=journey, version=version,
                                              contact=contact, parent=parent, state={})
+            session.workspace = contact.workspace  # loaded with the contact; the effects need it
     except IntegrityError as exc:
         raise StartRefused("active_session", "the contact is already in an active journey session") from exc
     program = program_for_source(version.source, version.source_hash)

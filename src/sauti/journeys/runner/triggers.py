@@ -27,18 +27,32 @@ MESSAGE_KINDS = ("first_visit", "message_received", "catch_all")
 FIRED_MARK = "trigger_fired"
 
 
-def live_journeys(workspace_id: int) -> list[tuple[Journey, object]]:
-    """Enabled journeys with a published version, with their compiled programs (cached by hash)."""
-    journeys = (Journey.objects.filter(workspace_id=workspace_id, enabled=True, published_version__isnull=False)
-                .select_related("published_version").order_by("-created_at", "-id"))
-    return [(j, program_for_source(j.published_version.source, j.published_version.source_hash)) for j in journeys]
+def live_journeys(workspace_id: int, contact: Contact | None = None) -> list[tuple[Journey, object]]:
+    """Enabled journeys with a published version, with their compiled programs (cached by hash).
+
+    For the workspace's test contacts, a staged version stands in for the published one (and a
+    journey that is only staged is live for them).
+    """
+    from django.db.models import Q
+
+    from sauti.journeys.runner.sessions import is_test_contact
+
+    testing = contact is not None and is_test_contact(contact, contact.workspace.settings)
+    live = Q(published_version__isnull=False) | (Q(staging_version__isnull=False) if testing else Q(pk__in=[]))
+    journeys = (Journey.objects.filter(live, workspace_id=workspace_id, enabled=True)
+                .select_related("published_version", "staging_version").order_by("-created_at", "-id"))
+    out = []
+    for journey in journeys:
+        version = journey.staging_version if testing and journey.staging_version else journey.published_version
+        out.append((journey, program_for_source(version.source, version.source_hash)))
+    return out
 
 
 def matching_journey(message: Message, now: dt.datetime, chat: dict | None = None) -> Journey | None:
     from sauti.journeys.runner.sessions import chat_context, globals_for
 
     contact = message.contact
-    candidates = [(j, p, t) for j, p in live_journeys(message.workspace_id) for t in p.triggers
+    candidates = [(j, p, t) for j, p in live_journeys(message.workspace_id, contact) for t in p.triggers
                   if t.kind in MESSAGE_KINDS]
     if not candidates:
         return None
