@@ -43,7 +43,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
               "choose the demo to chat with the sample journey.", flush=True)
     from sauti.processes import Background
 
-    background = Background(task_threads=1, sender=True, scheduler=True)
+    background = Background(task_threads=1, sender=True, scheduler=True, poll_interval=0.25)
     background.start()
     print(f"Sauti is running at http://{args.host}:{args.port}/  (data in {os.environ.get('SAUTI_HOME', 'var')})",
           flush=True)

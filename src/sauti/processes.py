@@ -13,11 +13,15 @@ from typing import Any
 logger = logging.getLogger("sauti")
 
 
-def task_worker(worker_id: str) -> Any:
-    """A django-tasks-db worker loop over every queue; stop it by setting `.running = False`."""
+def task_worker(worker_id: str, interval: float = 0.05) -> Any:
+    """A django-tasks-db worker loop over every queue; stop it by setting `.running = False`.
+
+    `interval` is how long it sleeps when the queue is empty: short for dedicated workers (turn
+    latency), longer in the all-in-one server so an idle laptop stays idle.
+    """
     from django_tasks_db.management.commands.db_worker import Worker
 
-    return Worker(queue_names=["*"], interval=0.1, batch=False, backend_name="default", startup_delay=False,
+    return Worker(queue_names=["*"], interval=interval, batch=False, backend_name="default", startup_delay=False,
                   max_tasks=None, worker_id=worker_id[:64], excluded_queue_names=[])
 
 
@@ -44,11 +48,12 @@ def start_thread(name: str, target: Callable[[], None]) -> threading.Thread:
 class Background:
     """Task workers, the sender and (optionally) the scheduler, each in its own thread."""
 
-    def __init__(self, *, task_threads: int = 1, sender: bool = True, scheduler: bool = False) -> None:
+    def __init__(self, *, task_threads: int = 1, sender: bool = True, scheduler: bool = False,
+                 poll_interval: float = 0.05) -> None:
         from sauti.messaging.sender import Sender
         from sauti.timers.scheduler import Scheduler
 
-        self.workers = [task_worker(worker_id("worker", i)) for i in range(task_threads)]
+        self.workers = [task_worker(worker_id("worker", i), poll_interval) for i in range(task_threads)]
         self.sender = Sender() if sender else None
         self.scheduler = Scheduler() if scheduler else None
         self.threads: list[threading.Thread] = []

@@ -143,10 +143,13 @@ def release_expired_claims(now: dt.datetime) -> int:
 class Sender:
     """One sender loop; run one per worker process."""
 
-    def __init__(self, *, concurrency: int = 16, idle_sleep: float = 0.1,
-                 limiter: RateLimiter | None = None) -> None:
+    # While messages flow, look again soon (a reply should not wait); when quiet, back off so an
+    # idle installation costs almost nothing.
+    BUSY_SLEEP, IDLE_SLEEP = 0.01, 0.25
+
+    def __init__(self, *, concurrency: int = 16, limiter: RateLimiter | None = None) -> None:
         self.concurrency = concurrency
-        self.idle_sleep = idle_sleep
+        self.sleep = self.BUSY_SLEEP
         self.limiter = limiter or limiter_from_settings()
         self.stop = threading.Event()
         self._last_sweep = 0.0
@@ -164,8 +167,11 @@ class Sender:
                     logger.exception("sender round failed; retrying")
                     sent = 0
                     await sync_to_async(close_old_connections, thread_sensitive=True)()
-                if not sent:
-                    await asyncio.sleep(self.idle_sleep)
+                if sent:
+                    self.sleep = self.BUSY_SLEEP
+                else:
+                    await asyncio.sleep(self.sleep)
+                    self.sleep = min(self.IDLE_SLEEP, self.sleep * 1.5)
 
     async def run_once(self, http: httpx.AsyncClient) -> int:
         """One round over the numbers with queued work; returns how many sends were attempted."""
