@@ -26,8 +26,10 @@ def _migrate(verbosity: int = 0) -> None:
 def _uvicorn(host: str, port: int, workers: int = 1) -> None:
     import uvicorn
 
+    # Keep idle connections open longer than clients keep them (httpx: 5 s, load balancers: ~60 s):
+    # a server closing first races with a client reusing the connection, and that request is lost.
     uvicorn.run("sauti.asgi:application", host=host, port=port, workers=workers, log_level="info",
-                access_log=False, lifespan="off")
+                access_log=False, lifespan="off", timeout_keep_alive=75)
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
