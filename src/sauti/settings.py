@@ -47,6 +47,11 @@ INSTALLED_APPS = [
     "sauti.messaging",
     "sauti.timers",
     "sauti.journeys",
+    "sauti.inbox",
+    "sauti.content",
+    "sauti.reminders",
+    "sauti.insights",
+    "sauti.integrations",
     "sauti.api",
     "sauti.web",
 ]

@@ -4,7 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path, reverse_lazy
 
 from sauti.api.router import api
-from sauti.web import views
+from sauti.web import settings_views, views
 from sauti.web.views import setup_first
 
 handler403 = "sauti.web.views.permission_denied"
@@ -28,6 +28,8 @@ urlpatterns = [
     path("workspaces/demo/", views.create_demo, name="demo"),
     path("workspaces/new/", views.new_workspace, name="workspace-new"),
     path("w/<uuid:workspace>/", views.workspace_home, name="workspace"),
+    path("w/<uuid:workspace>/settings/", settings_views.settings_home, name="settings"),
+    path("w/<uuid:workspace>/settings/general/", settings_views.settings_general, name="settings-general"),
     path("w/<uuid:workspace>/journeys/", include("sauti.journeys.urls")),
     path("", api.urls),
 ]

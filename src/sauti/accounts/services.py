@@ -43,3 +43,34 @@ def create_workspace(*, name: str, phone_number_id: str | None = None, waba_id: 
         Membership.objects.create(workspace=workspace, user=owner, role=Role.OWNER)
     record_audit(workspace, "workspace_created", actor=owner, target=str(workspace.uuid))
     return workspace
+
+
+@transaction.atomic
+def update_workspace_settings(workspace: Workspace, *, actor: User | None, name: str | None = None,
+                              timezone: str | None = None, settings: dict[str, Any] | None = None) -> Workspace:
+    """Change a workspace's name, timezone and keys of its settings (others stay as they are).
+
+    The caller checks the role ("settings.edit"); every change is audited with what changed.
+    """
+    changed: dict[str, Any] = {}
+    fields: list[str] = []
+    if name is not None and name != workspace.name:
+        changed["name"] = name
+        workspace.name = name
+        fields.append("name")
+    if timezone is not None and timezone != workspace.timezone:
+        changed["timezone"] = timezone
+        workspace.timezone = timezone
+        fields.append("timezone")
+    if settings:
+        merged = {**workspace.settings, **settings}
+        diff = {k: v for k, v in settings.items() if workspace.settings.get(k) != v}
+        if diff:
+            changed.update(diff)
+            workspace.settings = merged
+            fields.append("settings")
+    if fields:
+        workspace.save(update_fields=fields)
+        record_audit(workspace, "workspace_settings_changed", actor=actor, target=str(workspace.uuid),
+                     changes=sorted(changed))
+    return workspace

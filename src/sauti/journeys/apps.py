@@ -14,3 +14,10 @@ class JourneysConfig(AppConfig):
         from sauti.journeys.runner import timers
 
         timers.register()
+        from django.utils.translation import gettext_lazy as _
+
+        from sauti.web.nav import register_nav
+
+        register_nav("journeys", _("Journeys"), "journeys:list", perm="journeys.view", order=30,
+                     icon='<circle cx="6" cy="6" r="2.5"/><circle cx="18" cy="12" r="2.5"/><circle cx="6" cy="18" '
+                          'r="2.5"/><path d="M8.5 6h3a4 4 0 0 1 4 4v0M8.5 18h3a4 4 0 0 0 4-4v0"/>')

@@ -17,11 +17,25 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
+from sauti.accounts import permissions
 from sauti.accounts.models import Membership, Role, User, Workspace
 from sauti.web import firstrun
 
-# Who may change journeys (and later content); operators work in the inbox, viewers only look.
-JOURNEY_EDITORS = frozenset({Role.OWNER, Role.ADMIN, Role.EDITOR})
+
+class _Permissions:
+    """`access.may.inbox_reply` in templates: Django's template dots cannot pass an argument."""
+
+    __slots__ = ("_role",)
+
+    def __init__(self, role: str) -> None:
+        self._role = role
+
+    def __getitem__(self, key: str) -> bool:
+        area, _, action = key.partition("_")
+        try:
+            return permissions.can(self._role, f"{area}.{action}")
+        except KeyError:
+            raise KeyError(key) from None
 
 
 @dataclass(frozen=True)
@@ -32,9 +46,17 @@ class Access:
     workspace: Workspace
     role: str
 
+    def can(self, perm: str) -> bool:
+        """See sauti.accounts.permissions for the table."""
+        return permissions.can(self.role, perm)
+
+    @property
+    def may(self) -> _Permissions:
+        return _Permissions(self.role)
+
     @property
     def can_edit_journeys(self) -> bool:
-        return self.role in JOURNEY_EDITORS
+        return self.can("journeys.edit")
 
     @property
     def role_label(self) -> str:
@@ -63,13 +85,17 @@ def access_workspace(user: User, workspace_uuid: uuid.UUID | str) -> Access:
     raise Http404("no such workspace")
 
 
-def workspace_page(view: Callable[..., HttpResponse] | None = None, *, edit: bool = False) -> Any:
+def workspace_page(view: Callable[..., HttpResponse] | None = None, *, edit: bool = False,
+                   perm: str | None = None) -> Any:
     """Decorate a view taking `(request, access, **kwargs)` under `/w/<uuid:workspace>/`.
 
     Sends everyone to the first-run page while there are no users, anonymous people to sign in,
-    answers 404 for a workspace the person may not open and 403 when `edit` is asked of a role
-    that may only read journeys.
+    answers 404 for a workspace the person may not open and 403 when the role lacks `perm`
+    (`edit=True` is short for perm="journeys.edit").
     """
+    required = perm or ("journeys.edit" if edit else None)
+    if required is not None:
+        permissions.roles_with(required)  # an unknown permission fails at import, not per request
 
     def decorate(func: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         @functools.wraps(func)
@@ -79,8 +105,8 @@ def workspace_page(view: Callable[..., HttpResponse] | None = None, *, edit: boo
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
             access = access_workspace(request.user, workspace)
-            if edit and not access.can_edit_journeys:
-                raise PermissionDenied("journeys are read-only for this role")
+            if required is not None and not access.can(required):
+                raise PermissionDenied(f"{required} is not allowed for this role")
             request.access = access  # type: ignore[attr-defined]  # the sidebar reads it
             return func(request, access, **kwargs)
 

@@ -15,6 +15,7 @@ from django.utils.timesince import timesince
 from django.utils.translation import gettext
 
 import sauti
+from sauti.web.nav import nav_for
 from sauti.web.workspaces import workspaces_for
 
 register = template.Library()
@@ -62,6 +63,7 @@ def sidebar(context: template.Context, active: str = "") -> dict[str, Any]:
         "request": request,
         "access": access,
         "active": active,
+        "nav": nav_for(access, active) if access is not None else [],
         "workspaces": workspaces_for(user),
         "user": user,
         "initial": (user.name or user.email or "?")[:1],

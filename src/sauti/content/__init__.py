@@ -1,0 +1,1 @@
+"""Content: WhatsApp message templates (authoring, approval status), the media library, canned replies."""

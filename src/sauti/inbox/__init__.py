@@ -1,0 +1,1 @@
+"""The inbox: collections, assignment and routing, labels, notes and mentions, search, live updates."""

@@ -1,0 +1,1 @@
+"""Insights: audience, engagement, journeys, inbox and billing figures, kept incrementally."""

@@ -1,0 +1,1 @@
+"""Integrations: signed outbound webhooks and Turn-style context integrations."""
