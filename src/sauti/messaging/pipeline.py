@@ -27,6 +27,8 @@ from sauti.messaging.statuses import apply_statuses
 logger = logging.getLogger(__name__)
 MAX_EVENT_ATTEMPTS = 5
 HANDLE_BATCH = 100
+# Template quality and category changes arrive as their own webhook fields.
+TEMPLATE_UPDATE_FIELDS = frozenset({"message_template_quality_update", "template_category_update"})
 
 
 def process_webhook_event(event_id: int) -> list[int]:
@@ -65,6 +67,8 @@ def _process_webhook_event(event_id: int) -> list[int]:
                 statuses.setdefault(workspace.id, []).append(item)
             elif isinstance(item, webhook.TemplateStatusUpdate):
                 _template_status(workspace, item)
+            elif item.field in TEMPLATE_UPDATE_FIELDS:
+                _template_update(workspace, item)
             else:
                 logger.info("webhook %s: %s update for workspace %s kept in the raw event",
                             event.id, item.field, workspace.id)
@@ -100,6 +104,12 @@ def _template_status(workspace: Workspace, item: webhook.TemplateStatusUpdate) -
     from sauti.messaging import template_hooks
 
     template_hooks.template_status_changed(workspace, item)
+
+
+def _template_update(workspace: Workspace, item: webhook.OtherUpdate) -> None:
+    from sauti.messaging import template_hooks
+
+    template_hooks.template_updated(workspace, item.field, item.value)
 
 
 # -- per-contact handling ------------------------------------------------------------------------
