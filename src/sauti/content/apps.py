@@ -16,9 +16,11 @@ class ContentConfig(AppConfig):
         from sauti.content.services.sync import enqueue_template_syncs
         from sauti.content.tasks import enqueue_media_refresh
         from sauti.timers.scheduler import register_job
-        from sauti.web.nav import register_nav
+        from sauti.web.nav import register_nav, register_settings
 
         register_job("sync message templates", TEMPLATE_SYNC_EVERY_S, enqueue_template_syncs)
         register_job("upload expiring media again", MEDIA_REFRESH_EVERY_S, enqueue_media_refresh)
         register_nav("content", _("Templates"), "content:templates", perm="content.view", order=40,
                      icon='<rect x="4" y="3" width="16" height="18" rx="2"/><path d="M8 8h8M8 12h8M8 16h5"/>')
+        register_settings("content", _("Templates & media"), "content:settings", perm="settings.view", order=40,
+                          description=_("The Meta app id that media headers of templates are uploaded through."))

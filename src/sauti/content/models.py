@@ -98,6 +98,11 @@ class MessageTemplate(models.Model):
             return self.status.replace("_", " ").capitalize()
 
     @property
+    def rejection_explained(self) -> str:
+        """Meta's rejection reason in words (the code itself stays in `rejected_reason`)."""
+        return str(REJECTION_REASONS.get(self.rejected_reason, self.rejected_reason))
+
+    @property
     def language_label(self) -> str:
         return rules.LANGUAGES.get(self.language, self.language)
 
@@ -105,6 +110,18 @@ class MessageTemplate(models.Model):
         """The create call's body, as Meta takes it."""
         return {"name": self.name, "language": self.language, "category": self.category,
                 "components": self.components}
+
+
+# Meta's rejection reasons (the `reason` of a REJECTED status update).
+REJECTION_REASONS = {
+    "INVALID_FORMAT": _("The format is not accepted: check the variables, their examples and the buttons."),
+    "ABUSIVE_CONTENT": _("WhatsApp found the content abusive or against its policies."),
+    "INCORRECT_CATEGORY": _("The category does not fit the content (e.g. promotional text as Utility)."),
+    "TAG_CONTENT_MISMATCH": _("The category does not fit the content."),
+    "PROMOTIONAL": _("The content is promotional: submit it as Marketing."),
+    "SCAM": _("WhatsApp judged the content to be misleading."),
+    "INVALID_PARAMETER_FORMAT": _("A variable or its example is not in a format WhatsApp accepts."),
+}
 
 
 def media_path(media: Media, filename: str) -> str:

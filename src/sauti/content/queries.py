@@ -45,6 +45,15 @@ def access_media(workspace: Workspace, media_uuid: Any) -> Media:
     return media
 
 
+def media_by_uuid(workspace: Workspace, value: Any) -> Media | None:
+    """A library item named in a form (None when missing, malformed or another workspace's)."""
+    try:
+        media_uuid = value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
+    except ValueError:
+        return None
+    return Media.objects.filter(workspace=workspace, uuid=media_uuid).first()
+
+
 def access_canned_reply(workspace: Workspace, reply_uuid: Any) -> CannedReply:
     reply = (CannedReply.objects.select_related("workspace", "media")
              .filter(workspace=workspace, uuid=_uuid(reply_uuid)).first())

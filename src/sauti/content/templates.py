@@ -280,7 +280,7 @@ def template_parameters(template: Any) -> list[dict[str, Any]]:
         samples = ((body.get("example") or {}).get("body_text") or [[]])[0]
         for n in placeholders(body.get("text", "")):
             found.append({"component": "body", "index": n, "example": _sample(samples, n), "kind": "text",
-                          "label": "{{" + str(n) + "}}"})
+                          "label": _("Body {{%(n)s}}") % {"n": n}})
     for i, button in enumerate(_buttons(components)):
         if str(button.get("type", "")).upper() == "URL" and placeholders(button.get("url", "")):
             found.append({"component": "button", "index": i, "example": _sample(button.get("example") or [], 1),
