@@ -160,3 +160,13 @@ def test_rendered_text_is_what_the_person_reads() -> None:
 
 def test_placeholders_are_distinct_and_sorted() -> None:
     assert placeholders("{{2}} {{1}} {{ 2 }}") == [1, 2]
+
+
+def test_authentication_templates_take_metas_passcode_forms() -> None:
+    data = template({"type": "BODY", "add_security_recommendation": True},
+                    {"type": "FOOTER", "code_expiration_minutes": 10},
+                    {"type": "BUTTONS", "buttons": [{"type": "OTP", "otp_type": "COPY_CODE"}]},
+                    category="AUTHENTICATION")
+    assert check_template(data) == []
+    data["category"] = "UTILITY"
+    assert "buttons.0.type" in fields(data)

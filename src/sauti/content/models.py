@@ -106,6 +106,19 @@ class MessageTemplate(models.Model):
     def language_label(self) -> str:
         return rules.LANGUAGES.get(self.language, self.language)
 
+    def to_graph(self) -> dict:
+        """The template as Graph's `GET message_templates` lists it (the API's list and get)."""
+        data = {"name": self.name, "language": self.language, "status": self.status, "category": self.category,
+                "id": self.meta_id or str(self.uuid), "components": self.components,
+                "parameter_format": "POSITIONAL"}
+        if self.previous_category:
+            data["previous_category"] = self.previous_category
+        if self.status == self.Status.REJECTED:
+            data["rejected_reason"] = self.rejected_reason or "NONE"
+        if self.quality_score:
+            data["quality_score"] = {"score": self.quality_score}
+        return data
+
     def graph_body(self) -> dict:
         """The create call's body, as Meta takes it."""
         return {"name": self.name, "language": self.language, "category": self.category,

@@ -212,6 +212,14 @@ def _check_buttons(item: dict[str, Any], category: str, media_given: bool) -> li
     texts: set[str] = set()
     for i, (button, kind) in enumerate(zip(buttons, kinds, strict=True)):
         where = f"buttons.{i}"
+        if kind == "OTP":
+            # Authentication templates' one-time-passcode button (Meta fills in its text).
+            if category != "AUTHENTICATION":
+                problems.append(Problem(f"{where}.type", _("A passcode button belongs to an Authentication "
+                                                           "template.")))
+            elif str(button.get("otp_type", "")).upper() not in ("COPY_CODE", "ONE_TAP", "ZERO_TAP"):
+                problems.append(Problem(f"{where}.otp_type", _("Choose COPY_CODE, ONE_TAP or ZERO_TAP.")))
+            continue
         if kind not in rules.BUTTON_TYPES:
             problems.append(Problem(f"{where}.type", _("Choose quick reply, website or phone number.")))
             continue

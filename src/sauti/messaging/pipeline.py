@@ -27,8 +27,9 @@ from sauti.messaging.statuses import apply_statuses
 logger = logging.getLogger(__name__)
 MAX_EVENT_ATTEMPTS = 5
 HANDLE_BATCH = 100
-# Template quality and category changes arrive as their own webhook fields.
-TEMPLATE_UPDATE_FIELDS = frozenset({"message_template_quality_update", "template_category_update"})
+# Template quality, category and content changes arrive as their own webhook fields.
+TEMPLATE_UPDATE_FIELDS = frozenset({"message_template_quality_update", "template_category_update",
+                                    "message_template_components_update"})
 
 
 def process_webhook_event(event_id: int) -> list[int]:

@@ -1,7 +1,8 @@
 """Where template updates from Meta go: the content app stores them (sauti.content.services).
 
-Status changes arrive as `message_template_status_update`; quality and category changes as
-their own webhook fields. The raw event keeps the full body either way.
+Status changes arrive as `message_template_status_update`; quality, category and content
+changes as their own webhook fields (see sauti.messaging.pipeline.TEMPLATE_UPDATE_FIELDS).
+The raw event keeps the full body either way.
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ from sauti.accounts.models import Workspace
 from sauti.messaging.channels.whatsapp.webhook import TemplateStatusUpdate
 
 logger = logging.getLogger(__name__)
-
 
 
 def template_status_changed(workspace: Workspace, update: TemplateStatusUpdate) -> None:

@@ -61,7 +61,13 @@ def apply_template_status(workspace: Workspace, *, meta_id: str, name: str, lang
 
 
 def apply_template_update(workspace: Workspace, field: str, value: dict[str, Any]) -> MessageTemplate | None:
-    """`message_template_quality_update` (new_quality_score) and `template_category_update` (new_category)."""
+    """`message_template_quality_update` (new_quality_score), `template_category_update` (new_category);
+    `message_template_components_update` (Meta changed the content) fetches the template again."""
+    from sauti.content.services.sync import request_template_sync
+
+    if field == "message_template_components_update":
+        request_template_sync(workspace)
+        return None
     template = _find(workspace, str(value.get("message_template_id") or ""),
                      str(value.get("message_template_name") or ""), str(value.get("message_template_language") or ""))
     if template is None:

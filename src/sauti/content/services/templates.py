@@ -242,3 +242,16 @@ def perform_template_deletion(workspace_id: int, name: str, meta_id: str) -> boo
                        workspace_id, exc)
         return False
     return True
+
+
+def delete_templates_named(workspace: Workspace, name: str, *, meta_id: str = "", actor: User | None = None
+                           ) -> int:
+    """Graph's `DELETE message_templates?name=[&hsm_id=]`: every language of the name, or the one
+    with that Meta id. Returns how many were deleted (0: nothing had that name)."""
+    query = MessageTemplate.objects.select_related("workspace").filter(workspace=workspace, name=name)
+    if meta_id:
+        query = query.filter(meta_id=meta_id)
+    doomed = list(query)
+    for template in doomed:
+        delete_template(template, actor=actor)
+    return len(doomed)
