@@ -36,6 +36,9 @@ logger = logging.getLogger(__name__)
 MAX_EVENT_ATTEMPTS = 5
 HANDLE_BATCH = 100
 EVENT_BATCH = 50
+# Template quality, category and content changes arrive as their own webhook fields.
+TEMPLATE_UPDATE_FIELDS = frozenset({"message_template_quality_update", "template_category_update",
+                                    "message_template_components_update"})
 
 
 def process_pending_events(limit: int = EVENT_BATCH) -> int:
@@ -155,6 +158,8 @@ def _store(parsed: list[tuple[WebhookEvent, list[webhook.Item]]]) -> list[Messag
                 statuses.setdefault(workspace.id, []).append(item)
             elif isinstance(item, webhook.TemplateStatusUpdate):
                 _template_status(workspace, item)
+            elif item.field in TEMPLATE_UPDATE_FIELDS:
+                _template_update(workspace, item)
             else:
                 logger.info("webhook %s: %s update for workspace %s kept in the raw event",
                             event.id, item.field, workspace.id)
@@ -280,6 +285,12 @@ def _template_status(workspace: Workspace, item: webhook.TemplateStatusUpdate) -
     from sauti.messaging import template_hooks
 
     template_hooks.template_status_changed(workspace, item)
+
+
+def _template_update(workspace: Workspace, item: webhook.OtherUpdate) -> None:
+    from sauti.messaging import template_hooks
+
+    template_hooks.template_updated(workspace, item.field, item.value)
 
 
 # -- per-contact handling ------------------------------------------------------------------------
