@@ -117,7 +117,8 @@ def auto_mapping(headers: Sequence[str], schema: Schema) -> dict[str, str]:
 
 def targets(schema: Schema) -> list[FieldSpec]:
     """What a column may be imported into: the number, then every writable field."""
-    return [spec for spec in schema.ordered() if spec.writable or spec.key == KEY_COLUMN]
+    number = schema.fields[KEY_COLUMN]
+    return [number, *(spec for spec in schema.ordered() if spec.writable)]
 
 
 @dataclass
@@ -180,7 +181,9 @@ def helper_csv(schema: Schema) -> str:
 
 
 def export_columns(schema: Schema, *, private_hidden: bool) -> list[FieldSpec]:
-    return [spec for spec in schema.ordered() if not (private_hidden and spec.is_private)]
+    """The number first, then every field (read-only ones too: an import skips them)."""
+    rest = [spec for spec in schema.ordered() if spec.key != KEY_COLUMN and not (private_hidden and spec.is_private)]
+    return [schema.fields[KEY_COLUMN], *rest]
 
 
 def export_cell(spec: FieldSpec, contact: Any, *, mask: Any = None) -> str:

@@ -130,7 +130,7 @@ def apply_values(contact: Contact, normalised: Mapping[str, Any], schema: Schema
         else:
             custom[key] = value
     if contact.opted_in and not was_opted_in and "opted_in_at" not in normalised:
-        contact.opted_in_at = now
+        contact.opted_in_at = now.replace(microsecond=0)  # as precise as every stored date-time
         changed.add("opted_in_at")
     if custom != (contact.fields or {}):
         contact.fields = custom

@@ -74,7 +74,9 @@ def samples_of(job: ContactImport) -> list[list[str]]:
 
 
 def _enqueue(task: Any, job_id: int) -> None:
-    transaction.on_commit(lambda: task.enqueue(job_id))
+    # In the job's own transaction: with the database task backend the task row commits (or rolls
+    # back) with the job, so neither exists without the other; the sweeper covers other backends.
+    task.enqueue(job_id)
 
 
 @transaction.atomic
