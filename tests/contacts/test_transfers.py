@@ -190,3 +190,16 @@ def test_the_helper_file_has_every_field_and_its_example_row_imports(clinic) -> 
     drain_tasks()
     job.refresh_from_db()
     assert job.invalid_rows == 0, job.problems
+
+
+def test_files_of_personal_information_are_deleted_after_a_week(clinic) -> None:
+    create_contact(clinic, wa_id="27820000001", values={"name": "Ana"})
+    export = start_export(clinic, query="", role="admin", actor=None)
+    waiting = _upload(clinic)
+    drain_tasks()
+    later = timezone.now() + dt.timedelta(days=8)
+    ContactImport.objects.filter(id=waiting.id).update(updated_at=timezone.now() - dt.timedelta(days=8))
+    resume_stalled_transfers(now=later)
+    assert ContactExport.objects.get(id=export.id).content is None
+    waiting.refresh_from_db()
+    assert waiting.status == "failed" and bytes(waiting.content) == b"" and "Upload it again" in waiting.error

@@ -68,6 +68,7 @@ class ProfileForm(forms.Form):
             self.fields[spec.key] = _input(spec)
             self.fields[spec.key].private = spec.is_private
             self.fields[spec.key].hide_optional = True
+            self.fields[spec.key].group = _("Profile") if spec.reserved else _("Fields of this workspace")
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
@@ -95,6 +96,7 @@ class NewPersonForm(ProfileForm):
                                  help_text=_("With the country code, like +27 82 000 1234."),
                                  widget=forms.TextInput(attrs={"inputmode": "tel", "autofocus": True}))
         number.hide_optional = True
+        number.group = _("Profile")
         self.fields = {"wa_id": number, **self.fields}
 
 
@@ -118,7 +120,7 @@ class FieldForm(forms.Form):
     def __init__(self, *args: Any, editing: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.editing = editing
-        for name in ("key", "type"):
+        for name in ("key", "type", "is_private"):
             self.fields[name].hide_optional = True
         if editing:
             del self.fields["key"]

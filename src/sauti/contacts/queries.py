@@ -9,7 +9,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Q, QuerySet, Value
+from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet, Value
 from django.db.models.functions import Coalesce, Lower, NullIf
 from django.http import Http404
 
@@ -21,6 +21,7 @@ from sauti.contacts.privacy import numbers_hidden, shown_number
 from sauti.contacts.schema import FieldSpec, Schema, load_schema, read_value
 
 PAGE_SIZE = 50
+RESERVED_DT = FieldSpec(key="moment", display_name="", type=v.DATETIME)
 SORTS = ("-last_seen", "last_seen", "name", "-name", "-created", "created")
 DEFAULT_SORT = "-last_seen"
 
@@ -58,7 +59,8 @@ def access_import(workspace: Workspace, job: Any) -> ContactImport:
 
 
 def access_export(workspace: Workspace, job: Any) -> ContactExport:
-    item = ContactExport.objects.filter(workspace=workspace, uuid=_uuid_or_404(job)).defer("content").first()
+    item = (ContactExport.objects.filter(workspace=workspace, uuid=_uuid_or_404(job)).defer("content")
+            .annotate(has_file=ExpressionWrapper(Q(content__isnull=False), output_field=BooleanField())).first())
     if item is None:
         raise Http404("no such export")
     return item
@@ -198,8 +200,8 @@ def profile_of(contact: Contact, schema: Schema, *, hidden: bool) -> list[dict[s
     """Every field of the person with its value as a page shows it; private ones masked when hidden."""
     rows = []
     for spec in schema.ordered():
-        if spec.key == "whatsapp_id":
-            continue
+        if spec.key in ("whatsapp_id", "first_message_received_at", "last_seen_at"):
+            continue  # the page shows these in its header and activity card
         stored = read_value(contact, spec)
         secret = hidden and spec.is_private
         rows.append({"spec": spec, "key": spec.key, "label": spec.display_name, "private": spec.is_private,
@@ -207,6 +209,12 @@ def profile_of(contact: Contact, schema: Schema, *, hidden: bool) -> list[dict[s
                      "text": "" if secret else v.display(spec.type, _as_stored(spec, stored), choices=spec.choices,
                                                         tz=schema.tz)})
     return rows
+
+
+def moments(contact: Contact, schema: Schema) -> dict[str, str]:
+    """The person's times as the page shows them, in the workspace's timezone."""
+    return {name: v.display(v.DATETIME, _as_stored(RESERVED_DT, getattr(contact, name)), tz=schema.tz)
+            for name in ("opted_in_at", "first_message_at", "last_seen_at", "created_at")}
 
 
 def _as_stored(spec: FieldSpec, value: Any) -> Any:
@@ -229,7 +237,7 @@ def person_activity(contact: Contact, *, messages: int = 12) -> dict[str, Any]:
     for result in JourneyResult.objects.filter(contact=contact, session__in=sessions).order_by("created_at"):
         results.setdefault(result.session_id, []).append(result)
     return {
-        "chat": chat, "messages": list(reversed(recent)),
+        "chat": chat, "recent_messages": list(reversed(recent)),
         "message_count": Message.objects.filter(contact=contact).count() if chat else 0,
         "sessions": [{"session": s, "journey": s.journey, "results": results.get(s.id, [])} for s in sessions],
     }

@@ -35,6 +35,9 @@ LEASE = dt.timedelta(seconds=120)
 CHECK_BATCH = 1000
 IMPORT_BATCH = 500
 EXPORT_BATCH = 2000
+# Files full of personal information are not kept for ever: exports and finished imports lose
+# their file after this long (their summary stays).
+KEEP_FILES = dt.timedelta(days=7)
 Status = ContactImport.Status
 
 
@@ -364,7 +367,8 @@ def _export(job: ContactExport) -> None:
 
 
 def resume_stalled_transfers(now: dt.datetime | None = None) -> int:
-    """The scheduler's job: hand jobs whose lease ran out (their worker died) to a worker again."""
+    """The scheduler's job: hand jobs whose lease ran out (their worker died) to a worker again,
+    and delete the files of jobs older than KEEP_FILES. Returns how many jobs were handed over."""
     from sauti.contacts.tasks import check_contact_import, run_contact_export, run_contact_import
 
     now = now or timezone.now()
@@ -378,4 +382,10 @@ def resume_stalled_transfers(now: dt.datetime | None = None) -> int:
             model.objects.filter(id=job_id).update(enqueued_at=now)
             task.enqueue(job_id)
             count += 1
+    old = now - KEEP_FILES
+    ContactExport.objects.filter(finished_at__lt=old, content__isnull=False).update(content=None)
+    ContactImport.objects.filter(finished_at__lt=old).exclude(content=b"").update(content=b"")
+    ContactImport.objects.filter(status__in=[Status.UPLOADED, Status.CHECKED], updated_at__lt=old).update(
+        content=b"", status=Status.FAILED, error=_("The file was deleted: it waited more than a week without being "
+                                                   "imported. Upload it again."))
     return count

@@ -80,7 +80,7 @@ def _person_context(access: Access, contact: Contact) -> dict[str, Any]:
     hidden = queries.private_hidden(access.workspace, access.role)
     return {"access": access, "active_nav": "people", "person": contact, "schema": schema,
             "number": shown_number(access.workspace, access.role, contact.wa_id) or contact.user_id or "",
-            "profile": queries.profile_of(contact, schema, hidden=hidden),
+            "profile": queries.profile_of(contact, schema, hidden=hidden), "when": queries.moments(contact, schema),
             **queries.person_activity(contact)}
 
 

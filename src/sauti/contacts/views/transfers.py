@@ -17,6 +17,7 @@ from sauti.contacts.models import ContactExport, ContactImport
 from sauti.contacts.schema import load_schema
 from sauti.contacts.segments import SegmentSyntaxError
 from sauti.contacts.services.transfers import (
+    KEEP_FILES,
     ImportInvalid,
     check_import,
     samples_of,
@@ -135,16 +136,17 @@ def export_detail(request: HttpRequest, access: Access, job: str) -> HttpRespons
     item = queries.access_export(access.workspace, job)
     template = "people/partials/_export_status.html" if request.headers.get("HX-Request") else \
         "people/export_detail.html"
-    return render(request, template, {"access": access, "active_nav": "people", "job": item})
+    return render(request, template, {"access": access, "active_nav": "people", "job": item,
+                                      "keep_days": KEEP_FILES.days})
 
 
 @workspace_page(perm="people.export")
 @require_GET
 def export_download(request: HttpRequest, access: Access, job: str) -> HttpResponse:
     item = queries.access_export(access.workspace, job)
-    if item.status != ContactExport.Status.DONE:
-        return redirect("people:export-detail", workspace=access.workspace.uuid, job=item.uuid)
     content = ContactExport.objects.filter(id=item.id).values_list("content", flat=True).get()
+    if item.status != ContactExport.Status.DONE or content is None:
+        return redirect("people:export-detail", workspace=access.workspace.uuid, job=item.uuid)
     record_audit(access.workspace, "contacts_export_downloaded", actor=request.user, target=str(item.uuid))
     response = HttpResponse(csvfiles.decompress(content), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{item.filename}"'
