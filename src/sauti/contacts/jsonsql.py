@@ -44,8 +44,7 @@ class JsonValue(Expression):
         k = self.key
         node, typ, text = f"({col} -> %s)", f"jsonb_typeof({col} -> %s)", f"({col} ->> %s)"
         if self.kind == "text":
-            return (f"CASE WHEN {typ} IN ('string', 'number', 'boolean') THEN {text} END",
-                    [*params, k, *params, k])
+            return text, [*params, k]  # numbers and yes/no read as their text too
         if self.kind == "number":
             return f"CASE WHEN {typ} = 'number' THEN {text}::double precision END", [*params, k, *params, k]
         if self.kind == "boolean":
@@ -73,43 +72,6 @@ class JsonValue(Expression):
                     f"THEN {value} END", [*params, p, *params, p, *params, p])
         return (f"COALESCE({typ} NOT IN ('null') AND NOT ({typ} = 'text' AND {value} = ''), 0)",
                 [*params, p, *params, p, *params, p])
-
-
-class JsonValuesMatch(Expression):
-    """True when any value of `fields` (except `hidden` keys) contains `needle`, case-insensitively:
-    the People page's search "in any field"."""
-
-    output_field = models.BooleanField()
-
-    def __init__(self, needle: str, hidden: Sequence[str] = (), column: str = "fields") -> None:
-        super().__init__()
-        self.needle, self.hidden = needle, list(hidden)
-        self.column: Any = F(column)
-
-    def get_source_expressions(self) -> list[Any]:
-        return [self.column]
-
-    def set_source_expressions(self, exprs: Sequence[Any]) -> None:
-        (self.column,) = exprs
-
-    def _like(self, connection: Any) -> str:
-        return "%" + connection.ops.prep_for_like_query(self.needle) + "%"
-
-    def as_sql(self, compiler: Any, connection: Any) -> Any:  # pragma: no cover - other databases
-        raise NotImplementedError(f"custom field search is not written for {connection.vendor}")
-
-    def as_postgresql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
-        col, params = compiler.compile(self.column)
-        hide = f" AND e.key NOT IN ({', '.join(['%s'] * len(self.hidden))})" if self.hidden else ""
-        # `col` is the compiled column; the needle and the keys are parameters.
-        return (f"EXISTS (SELECT 1 FROM jsonb_each_text({col}) AS e WHERE e.value ILIKE %s{hide})",  # noqa: S608
-                [*params, self._like(connection), *self.hidden])
-
-    def as_sqlite(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
-        col, params = compiler.compile(self.column)
-        hide = f" AND e.key NOT IN ({', '.join(['%s'] * len(self.hidden))})" if self.hidden else ""
-        return (f"EXISTS (SELECT 1 FROM json_each({col}) AS e WHERE e.type IN ('text', 'integer', 'real') "  # noqa: S608
-                f"AND e.value LIKE %s ESCAPE '\\'{hide})", [*params, self._like(connection), *self.hidden])
 
 
 class JsonRemove(Func):

@@ -11,16 +11,18 @@ from typing import Any
 
 from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet, Value
 from django.db.models.functions import Coalesce, Lower, NullIf
+from django.db.models.lookups import IContains
 from django.http import Http404
 
 from sauti.accounts.models import Workspace
 from sauti.contacts import values as v
-from sauti.contacts.jsonsql import JsonValuesMatch
+from sauti.contacts.jsonsql import JsonValue
 from sauti.contacts.models import Contact, ContactExport, ContactImport, Segment
 from sauti.contacts.privacy import numbers_hidden, shown_number
 from sauti.contacts.schema import FieldSpec, Schema, load_schema, read_value
 
 PAGE_SIZE = 50
+SEARCHED_TYPES = (v.TEXT, v.ENUM, v.NUMBER, v.DATE, v.DATETIME)
 RESERVED_DT = FieldSpec(key="moment", display_name="", type=v.DATETIME)
 SORTS = ("-last_seen", "last_seen", "name", "-name", "-created", "created")
 DEFAULT_SORT = "-last_seen"
@@ -74,14 +76,18 @@ def private_hidden(workspace: Workspace, role: str) -> bool:
 # ---------------------------------------------------------------------------- the list
 
 
-def search_filter(text: str, *, hidden_keys: list[str], numbers_visible: bool) -> Q:
-    """Free-text search: names, the number (when the role may see numbers) and any field's value."""
+def search_filter(text: str, schema: Schema, *, private_hidden: bool, numbers_visible: bool) -> Q:
+    """Free-text search: names, the number (when the role may see numbers) and the value of any
+    custom field the role may see (one cheap JSON key read per field, never the keys themselves)."""
     text = text.strip()[:200]
     q = Q(name__icontains=text) | Q(surname__icontains=text) | Q(whatsapp_profile_name__icontains=text)
     digits = "".join(ch for ch in text if ch.isdigit())
     if numbers_visible and len(digits) >= 3 and len(digits) >= len(text.replace("+", "").replace(" ", "")) - 1:
         q |= Q(wa_id__contains=digits)
-    return q | Q(JsonValuesMatch(text, hidden_keys))
+    for spec in schema.custom:
+        if spec.type in SEARCHED_TYPES and not (private_hidden and spec.is_private):
+            q |= Q(IContains(JsonValue(spec.key, "text"), text))
+    return q
 
 
 def _name_key() -> Any:
@@ -178,8 +184,7 @@ def list_people(workspace: Workspace, role: str, *, segment_q: Q | None = None, 
     if segment_q is not None:
         queryset = queryset.filter(segment_q)
     if search.strip():
-        hidden_keys = [f.key for f in schema.custom if f.is_private] if hidden else []
-        queryset = queryset.filter(search_filter(search, hidden_keys=hidden_keys, numbers_visible=not hidden))
+        queryset = queryset.filter(search_filter(search, schema, private_hidden=hidden, numbers_visible=not hidden))
     total = queryset.count()
     contacts, next_cursor = _after(queryset, sort, _decode(cursor), size)
     rows = [person_row(workspace, role, c) for c in contacts]

@@ -1,7 +1,8 @@
 """A segment's syntax tree → one Django Q over Contact, type-aware per the workspace's schema.
 
-`a != x` means `not a = x` (people without a value match), and every condition is written so it
-is never SQL NULL, so `not` is always the complement of what it negates.
+`a != x` means `not a = x` (people without a value match). Under a `not`, every condition on a
+custom field is also written so it is never SQL NULL, so `not` is always the complement of what
+it negates; elsewhere NULL already means "no", and the guard is left out (half the JSON work).
 """
 
 from __future__ import annotations
@@ -57,6 +58,7 @@ class Compiler:
     now: dt.datetime
     private_hidden: bool = False
     label_filter: Any = None  # callable(name) -> Q, when the inbox's labels are available
+    negations: int = 0  # how many `not` (or !=) enclose the condition being compiled
 
     def compile(self, node: Node) -> Q:
         if isinstance(node, Everyone):
@@ -72,12 +74,25 @@ class Compiler:
                 q |= self.compile(item)
             return q
         if isinstance(node, Not):
-            return ~self.compile(node.item)
+            return ~self._negated(node.item)
         if isinstance(node, IsSet):
             return self._is_set(node)
         if isinstance(node, Truthy):
             return self._truthy(node)
         return self._compare(node)
+
+    def _negated(self, node: Node) -> Q:
+        self.negations += 1
+        try:
+            return self.compile(node)
+        finally:
+            self.negations -= 1
+
+    def _guarded(self, condition: Any, expr: Any) -> Q:
+        """`condition` on a custom field, never NULL where a `not` will negate it."""
+        if self.negations % 2:
+            return Q(condition, IsNull(expr, False))
+        return Q(condition)
 
     # ------------------------------------------------------------------ fields
 
@@ -123,7 +138,7 @@ class Compiler:
         spec = self.field(node.field, node.column)
         op, value = node.op, node.value
         if op == "!=":
-            return ~self._compare(Compare(node.field, node.column, "=", value))
+            return ~self._negated(Compare(node.field, node.column, "=", value))
         kind = spec.type
         allowed = {v.TEXT: ("=", "contains", "starts_with"), v.ENUM: ("=",), v.BOOLEAN: ("=",),
                    v.LOCATION: ()}.get(kind, ("=", *ORDERED))
@@ -184,13 +199,13 @@ class Compiler:
         lookup_class = {"=": IExact, "contains": IContains, "starts_with": IStartsWith}[op]
         if spec.type == v.ENUM:
             lookup_class = Exact
-        return Q(lookup_class(expr, text), IsNull(expr, False))
+        return self._guarded(lookup_class(expr, text), expr)
 
     def _boolean(self, spec: FieldSpec, op: str, value: bool) -> Q:
         if spec.column:
             return Q(**{spec.column: value})
         expr = JsonValue(spec.key, "boolean")
-        return Q(Exact(expr, value), IsNull(expr, False))
+        return self._guarded(Exact(expr, value), expr)
 
     def _ordered(self, spec: FieldSpec, op: str, value: Any, kind: str) -> Q:
         if spec.column:
@@ -198,7 +213,7 @@ class Compiler:
                 value = dt.date.fromisoformat(value)
             return Q(**{f"{spec.column}__{LOOKUPS[op]}": value})
         expr = JsonValue(spec.key, kind)
-        return Q(EXPRESSION_LOOKUPS[op](expr, value), IsNull(expr, False))
+        return self._guarded(EXPRESSION_LOOKUPS[op](expr, value), expr)
 
     # ------------------------------------------------------------------ dates and times
 

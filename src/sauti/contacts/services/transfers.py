@@ -15,7 +15,7 @@ import logging
 from collections.abc import Mapping
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
@@ -304,7 +304,7 @@ def _write_batch(job: ContactImport, schema: Any, batch: list[tuple[str, dict[st
                 if touched:
                     other.save(update_fields=sorted(touched))
     if changed:
-        Contact.objects.bulk_update(changed, sorted(columns), batch_size=IMPORT_BATCH)
+        _update_rows(changed, sorted(columns))
     processed = len(batch) + skipped
     job.processed_rows += processed
     job.created_count += len(created)
@@ -319,6 +319,19 @@ def _write_batch(job: ContactImport, schema: Any, batch: list[tuple[str, dict[st
     if last:
         record_audit(job.workspace, "contacts_imported", actor=job.created_by, target=str(job.uuid),
                      created=job.created_count, updated=job.updated_count, skipped=job.skipped_count)
+
+
+def _update_rows(contacts: list[Contact], columns: list[str]) -> None:
+    """One parameterised UPDATE run for many rows (executemany): several times faster than
+    bulk_update's CASE expressions for a batch where every row has its own values."""
+    fields = [Contact._meta.get_field(name) for name in columns]
+    quote = connection.ops.quote_name
+    assignments = ", ".join(f"{quote(f.column)} = %s" for f in fields)
+    # Table and column names come from the model's metadata; every value is a parameter.
+    sql = f"UPDATE {quote(Contact._meta.db_table)} SET {assignments} WHERE {quote('id')} = %s"  # noqa: S608
+    rows = [[f.get_db_prep_save(getattr(c, f.attname), connection) for f in fields] + [c.pk] for c in contacts]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
 
 
 # ---------------------------------------------------------------------------- exports
