@@ -168,3 +168,15 @@ def test_turns_schema_document_creates_and_updates_fields(workspace) -> None:
         apply_schema_document(workspace, {"fields": [{"name": "consent", "type": "STRING"}]})
     assert caught.value.field == "fields[0].type"
     assert Contact.objects.count() == 0
+
+
+def test_the_profile_document_has_every_field_in_json_form(ana) -> None:
+    from sauti.contacts.schema import profile_document
+
+    update_contact_fields(ana, {"age": 31, "next_visit": "2025-03-01T09:00:00Z", "birthday": "1994-05-02",
+                                "opted_in": True})
+    document = profile_document(ana)
+    assert document["age"] == 31 and document["next_visit"] == "2025-03-01T09:00:00Z"
+    assert document["birthday"] == "1994-05-02" and document["whatsapp_id"] == "27820000001"
+    assert document["opted_in"] is True and document["opted_in_at"].endswith("Z") and document["gender"] is None
+    assert "hiv_status" in document and "hiv_status" not in profile_document(ana, private_hidden=True)

@@ -6,15 +6,18 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
 
 from sauti.accounts.models import AuditEntry, Role
-from sauti.contacts.models import Contact, ContactField, Segment
+from sauti.contacts.models import Contact, ContactExport, ContactField, ContactImport, Segment
 from sauti.contacts.services import create_contact, create_field, save_segment, update_contact_fields
+from sauti.contacts.services.transfers import start_export, upload_import
 from sauti.journeys.models import Session
 from sauti.journeys.services import create_journey
 from sauti.messaging.models import Chat, Message
+from tests.support import drain_tasks
 from tests.web.members import client_for, make_member, make_user, make_workspace
 
 pytestmark = pytest.mark.django_db
@@ -54,6 +57,12 @@ def pages(clinic, ana) -> dict[str, tuple[str, list[str]]]:
     base = f"/w/{clinic.uuid}/people/"
     segment = (Segment.objects.filter(workspace=clinic).first()
                or save_segment(clinic, name="North", query="district = north"))
+    job = ContactImport.objects.filter(workspace=clinic).first() or upload_import(
+        clinic, filename="people.csv", data=b"phone,name\n27820000003,Cee\n", actor=None)
+    export = ContactExport.objects.filter(workspace=clinic).first()
+    if export is None:
+        export = start_export(clinic, query="", role="admin", actor=None)
+        drain_tasks()
     return {
         "list": (base, ROLES), "list_filtered": (f"{base}?query=age+%3E+18&q=an&sort=name", ROLES),
         "detail": (f"{base}{ana.uuid}/", ROLES), "segments": (f"{base}segments/", ROLES),
@@ -64,11 +73,15 @@ def pages(clinic, ana) -> dict[str, tuple[str, list[str]]]:
         "fields": (f"/w/{clinic.uuid}/settings/people-fields/", MANAGERS),
         "field": (f"/w/{clinic.uuid}/settings/people-fields/district/", MANAGERS),
         "field_delete": (f"/w/{clinic.uuid}/settings/people-fields/district/delete/", MANAGERS),
+        "import_detail": (f"{base}import/{job.uuid}/", MANAGERS),
+        "export_detail": (f"{base}export/{export.uuid}/", MANAGERS),
+        "download": (f"{base}export/{export.uuid}/download/", MANAGERS),
     }
 
 
 @pytest.mark.parametrize("page", ["list", "list_filtered", "detail", "segments", "count", "new", "edit", "delete",
-                                  "import", "helper", "fields", "field", "field_delete"])
+                                  "import", "helper", "fields", "field", "field_delete", "import_detail",
+                                  "export_detail", "download"])
 def test_each_page_opens_for_its_roles_only(people, clinic, ana, page: str) -> None:
     url, allowed = pages(clinic, ana)[page]
     for role in ROLES:
@@ -80,6 +93,8 @@ def test_each_page_opens_for_its_roles_only(people, clinic, ana, page: str) -> N
 
 
 WRITES = {
+    "import": (lambda c, a: (f"/w/{c.uuid}/people/import/",
+                             {"file": SimpleUploadedFile("p.csv", b"phone,name\n27820000005,Eve\n")}), MANAGERS),
     "new": (lambda c, a: (f"/w/{c.uuid}/people/new/", {"wa_id": "+1 415 555 0100", "opted_in": "false"}), EDITORS),
     "edit": (lambda c, a: (f"/w/{c.uuid}/people/{a.uuid}/edit/", {"name": "Ana B", "opted_in": "true"}), EDITORS),
     "segment": (lambda c, a: (f"/w/{c.uuid}/people/segments/new/", {"name": "Adults", "query": "age >= 18"}), EDITORS),
@@ -91,13 +106,17 @@ WRITES = {
 @pytest.mark.parametrize("action", sorted(WRITES))
 def test_writes_are_refused_to_roles_without_the_permission(people, clinic, ana, action: str) -> None:
     make, allowed = WRITES[action]
-    url, data = make(clinic, ana)
+    url = make(clinic, ana)[0]
+
+    def data() -> dict:
+        return make(clinic, ana)[1]  # fresh each time: an uploaded file is read once
+
     for role in ROLES:
         if role not in allowed:
-            assert people[role].post(url, data).status_code == 403, role
-    assert people["other_admin"].post(url, data).status_code == 404
-    assert people["anon"].post(url, data).status_code == 302
-    response = people[allowed[0]].post(url, data)
+            assert people[role].post(url, data()).status_code == 403, role
+    assert people["other_admin"].post(url, data()).status_code == 404
+    assert people["anon"].post(url, data()).status_code == 302
+    response = people[allowed[0]].post(url, data())
     assert response.status_code == 302, response.content.decode()[:2000]
 
 

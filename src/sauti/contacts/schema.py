@@ -213,6 +213,24 @@ def read_value(contact: Contact, spec: FieldSpec) -> Any:
     return (contact.fields or {}).get(spec.key)
 
 
+def profile_document(contact: Contact, schema: Schema | None = None, *, private_hidden: bool = False) -> dict[str, Any]:
+    """Every field of a person in its stored, JSON-ready form (dates "YYYY-MM-DD", date-times
+    "YYYY-MM-DDTHH:MM:SSZ"): the body of GET /v1/contacts/<wa_id>/profile. Private fields are left
+    out when `private_hidden`."""
+    schema = schema or load_schema(contact.workspace)
+    out: dict[str, Any] = {}
+    for spec in schema.ordered():
+        if private_hidden and spec.is_private:
+            continue
+        value = read_value(contact, spec)
+        if isinstance(value, dt.datetime):
+            value = value.astimezone(dt.UTC).strftime(v.DATETIME_FORMAT)
+        elif isinstance(value, dt.date):
+            value = value.isoformat()
+        out[spec.key] = value
+    return out
+
+
 def visible_fields(schema: Schema, *, private_hidden: bool) -> list[FieldSpec]:
     return [f for f in schema.ordered() if not (private_hidden and f.is_private)]
 
