@@ -32,5 +32,7 @@ urlpatterns = [
     path("w/<uuid:workspace>/settings/general/", settings_views.settings_general, name="settings-general"),
     path("w/<uuid:workspace>/journeys/", include("sauti.journeys.urls")),
     path("w/<uuid:workspace>/content/", include("sauti.content.urls")),
+    path("w/<uuid:workspace>/people/", include("sauti.contacts.urls")),
+    path("w/<uuid:workspace>/settings/people-fields/", include("sauti.contacts.urls_fields")),
     path("", api.urls),
 ]
