@@ -31,5 +31,6 @@ urlpatterns = [
     path("w/<uuid:workspace>/settings/", settings_views.settings_home, name="settings"),
     path("w/<uuid:workspace>/settings/general/", settings_views.settings_general, name="settings-general"),
     path("w/<uuid:workspace>/journeys/", include("sauti.journeys.urls")),
+    path("w/<uuid:workspace>/inbox/", include("sauti.inbox.urls")),
     path("", api.urls),
 ]

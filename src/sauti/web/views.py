@@ -93,7 +93,7 @@ def home(request: HttpRequest) -> HttpResponse:
         return redirect("login")
     workspaces = workspaces_for(request.user)
     if workspaces:
-        return redirect("journeys:list", workspace=workspaces[0].uuid)
+        return redirect("workspace", workspace=workspaces[0].uuid)
     return render(request, "web/no_workspace.html", {"form": WorkspaceForm()})
 
 
@@ -160,6 +160,9 @@ def new_workspace(request: HttpRequest) -> HttpResponse:
 
 @workspace_page
 def workspace_home(request: HttpRequest, access) -> HttpResponse:
+    """Operators land in the inbox, where their work is; everyone else in journeys."""
+    if access.role == "operator":
+        return redirect("inbox:home", workspace=access.workspace.uuid)
     return redirect("journeys:list", workspace=access.workspace.uuid)
 
 
