@@ -234,7 +234,12 @@ def bulk(request: HttpRequest, access: Access) -> HttpResponse:
 @workspace_page(perm="inbox.reply")
 @require_POST
 def availability(request: HttpRequest, access: Access) -> HttpResponse:
-    services.set_availability(access.workspace, access.user, request.POST.get("available") == "1", actor=access.user)
+    try:
+        services.set_availability(access.workspace, access.user, request.POST.get("available") == "1",
+                                  actor=access.user)
+    except services.InboxActionRefused as exc:
+        messages.error(request, exc.message)
+        return redirect(url(access, "home"))
     if request.headers.get("HX-Request"):
         from sauti.inbox.context import sidebar_context
 

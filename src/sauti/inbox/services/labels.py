@@ -36,7 +36,7 @@ def clean_label_name(name: str) -> str:
 def ensure_labels(workspace: Workspace | int, names: Iterable[str]) -> list[Label]:
     """The catalogue labels for `names` (any case), created when new; order kept, duplicates dropped."""
     workspace_id = workspace if isinstance(workspace, int) else workspace.id
-    wanted = list(dict.fromkeys(clean_label_name(n) for n in names))
+    wanted = list({name.lower(): name for name in reversed([clean_label_name(n) for n in names])}.values())[::-1]
     found = {label.name.lower(): label for label in
              Label.objects.filter(workspace_id=workspace_id, name__in=wanted)}
     if len(found) < len(wanted):

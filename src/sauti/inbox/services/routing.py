@@ -16,6 +16,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Count, Max, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from sauti.accounts import permissions
 from sauti.accounts.models import Membership, User, Workspace
@@ -99,7 +100,11 @@ def route_waiting_chats(workspace: Workspace, *, skip: dict[int, int] | None = N
 @transaction.atomic
 def set_availability(workspace: Workspace, user: User, available: bool, *, actor: User | None) -> Membership:
     """An operator starts (or ends) their shift; becoming available takes waiting chats at once."""
-    membership = Membership.objects.select_for_update().get(workspace=workspace, user=user)
+    membership = Membership.objects.select_for_update().filter(workspace=workspace, user=user).first()
+    if membership is None:
+        from sauti.inbox.services.chats import InboxActionRefused
+
+        raise InboxActionRefused(_("Only members of the workspace take chats; join it as an operator first."))
     if membership.available != available:
         membership.available = available
         membership.available_changed_at = timezone.now()
