@@ -115,7 +115,7 @@ def chat_context(access: Access, chat: Chat, *, reply_error: str = "", reply_tex
         "items": items,
         "chat_labels": queries.chat_label_list(chat),
         "all_labels": queries.labels_of(workspace),
-        "teammates": queries.teammates(workspace),
+        "assignees": queries.teammates(workspace),
         "mentionable": [{"user": u, "handle": handle_of(u)} for u in queries.members(workspace)],
         "window_open": in_window,
         "window_expires_at": chat.window_expires_at,

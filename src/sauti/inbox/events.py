@@ -2,7 +2,7 @@
 
 Browsers of a workspace receive `{"event": <name>, ...}` over the websocket (sauti.inbox.consumers);
 events carry ids, never contents or numbers, and the page fetches what it may see. Names:
-message_received / message_queued (messaging), chat_updated, note_added, mentioned, routing_changed.
+message_received / message_queued / message_status (messaging), chat_updated, note_added, mentioned, routing_changed.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from typing import Any
 
 from sauti.messaging import live
 
-EVENTS = frozenset({"message_received", "message_queued", "chat_updated", "note_added", "mentioned",
+EVENTS = frozenset({"message_received", "message_queued", "message_status", "chat_updated", "note_added", "mentioned",
                     "routing_changed"})
 
 
