@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any
+from urllib.parse import quote
 
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from sauti.contacts.privacy import shown_number
 from sauti.inbox import queries
@@ -17,9 +19,11 @@ from sauti.inbox.services.notes import handle_of
 from sauti.inbox.services.routing import operator_loads
 from sauti.messaging.models import Chat
 from sauti.messaging.window import window_open
+from sauti.web.templatetags.sauti_ui import ago
 from sauti.web.workspaces import Access
 
-CLOSE_REASONS = ("Resolved", "No reply from the contact", "Referred elsewhere", "Spam or abuse")
+CLOSE_REASONS = (gettext_lazy("Resolved"), gettext_lazy("No reply from the contact"),
+                 gettext_lazy("Referred elsewhere"), gettext_lazy("Spam or abuse"))
 
 
 def url(access: Access, name: str, **kwargs: Any) -> str:
@@ -52,12 +56,30 @@ def list_context(request: HttpRequest, access: Access) -> dict[str, Any]:
     before = _parse_cursor(request.GET.get("before"))
     rows = queries.chat_rows(chats, before=before)
     workspace, role = access.workspace, access.role
+    # One reverse for the page, not three per row: the list is the inbox's hottest template.
+    chat_url = url(access, "chat", chat="00000000-0000-0000-0000-000000000000").replace(
+        "00000000-0000-0000-0000-000000000000/", "")
+    suffix = f"?q={quote(text)}" if text else (f"?c={key}" if key else "")
     for row in rows:
         row.shown_number = shown_number(workspace, role, row.contact.wa_id)
         row.display_name = display_name(row, access)
+        row.initial = row.display_name[:1].upper()
+        row.url = f"{chat_url}{row.uuid}/"
+        row.push_url = row.url + suffix
+        row.iso = row.last_message_at.isoformat() if row.last_message_at else ""
+        row.ago = ago(row.last_message_at)
+        row.preview = (row.last_text or (f"[{row.last_type}]" if row.last_type else ""))[:80]
     more = rows[-1].last_message_at.isoformat() if len(rows) == queries.PAGE and rows[-1].last_message_at else ""
+    current = request.resolver_match.kwargs.get("chat") if request.resolver_match else None
     return {"rows": rows, "collection": key if not text else "", "q": text, "search_error": error,
+            "can_reply": access.can("inbox.reply"), "current_uuid": _uuid_or_none(current),
             "more": more, "counts": queries.collection_counts(access.workspace, access.user)}
+
+
+def _uuid_or_none(value: Any) -> Any:
+    from sauti.inbox.forms import uuid_or_none
+
+    return uuid_or_none(value) if value else None
 
 
 def _parse_cursor(value: str | None) -> dt.datetime | None:
@@ -75,6 +97,12 @@ def display_name(chat: Chat, access: Access) -> str:
     return name or shown_number(access.workspace, access.role, contact.wa_id) or contact.user_id or "?"
 
 
+def list_extras(access: Access) -> dict[str, Any]:
+    """What the list's bulk bar offers: teammates to assign to, labels to add."""
+    return {"teammates": [{"membership": m, "handle": handle_of(m.user)} for m in queries.teammates(access.workspace)],
+            "labels": queries.labels_of(access.workspace)}
+
+
 def sidebar_context(access: Access) -> dict[str, Any]:
     workspace, user = access.workspace, access.user
     me = next((row for row in operator_loads(workspace) if row["user"].id == user.id), None) \
@@ -87,9 +115,9 @@ def sidebar_context(access: Access) -> dict[str, Any]:
         "labels": queries.labels_of(workspace),
         "me": me,
         "quick_picks": [
-            ("is:unread", "Unread"), ("assignee:me", "Mine"), ("is:waiting", "Waiting"),
-            (f"after:{today.isoformat()}", "Today"),
-            (f"after:{(today - dt.timedelta(days=7)).isoformat()}", "Last 7 days"),
+            ("is:unread", gettext_lazy("Unread")), ("assignee:me", gettext_lazy("Mine")),
+            ("is:waiting", gettext_lazy("Waiting")), (f"after:{today.isoformat()}", gettext_lazy("Today")),
+            (f"after:{(today - dt.timedelta(days=7)).isoformat()}", gettext_lazy("Last 7 days")),
         ],
     }
 

@@ -8,7 +8,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from sauti.inbox import queries
-from sauti.inbox.context import chat_context, list_context, sidebar_context, url
+from sauti.inbox.context import chat_context, list_context, list_extras, sidebar_context, url
 from sauti.inbox.services import mark_chat_read
 from sauti.web.workspaces import Access, workspace_page
 
@@ -44,7 +44,7 @@ def inbox_chat(request: HttpRequest, access: Access, chat: str) -> HttpResponse:
 @require_GET
 def chat_list(request: HttpRequest, access: Access) -> HttpResponse:
     return render(request, "inbox/partials/_list.html", {"access": access, **list_context(request, access),
-                                                         **sidebar_context(access), "oob": True})
+                                                         **list_extras(access), "oob": True})
 
 
 def chat_pane(request: HttpRequest, access: Access, chat_uuid: str) -> HttpResponse:
