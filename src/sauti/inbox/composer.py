@@ -74,8 +74,11 @@ def send_template(workspace: Workspace, contact: Contact, template: Any, params:
 
 
 def template_params_error() -> type[Exception]:
-    services = _content("services")
-    return getattr(services, "TemplateParamsInvalid", ValueError) if services is not None else ValueError
+    for module in ("services", "templates"):
+        found = getattr(_content(module), "TemplateParamsInvalid", None)
+        if found is not None:
+            return found
+    return ValueError
 
 
 def journeys_for(workspace: Workspace) -> list[Any]:

@@ -23,15 +23,17 @@ def uuid_or_none(value: Any) -> uuid.UUID | None:
         return None
 
 
-def template_params(data: QueryDict) -> dict[str, list[str]]:
-    """`header_1`, `body_1`, `body_2`, `button_0` … → {"header": [...], "body": [...], "buttons": [...]}."""
+def template_params(data: QueryDict) -> dict[str, Any]:
+    """`header_1`, `body_1`, `body_2`, `button_0` … → {"header": [...], "body": [...], "buttons": {0: ...}}:
+    header and body values in order, buttons by their position (sauti.content's contract)."""
     found: dict[str, dict[int, str]] = {"header": {}, "body": {}, "buttons": {}}
     for key, value in data.items():
         part, _sep, index = key.partition("_")
         bucket = {"header": "header", "body": "body", "button": "buttons"}.get(part)
         if bucket and index.isdigit():
             found[bucket][int(index)] = value.strip()
-    return {bucket: [values[i] for i in sorted(values)] for bucket, values in found.items()}
+    return {"header": [found["header"][i] for i in sorted(found["header"])],
+            "body": [found["body"][i] for i in sorted(found["body"])], "buttons": dict(sorted(found["buttons"].items()))}
 
 
 def profile_values(data: QueryDict) -> tuple[dict[str, Any], dict[str, str]]:
