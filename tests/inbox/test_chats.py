@@ -144,3 +144,21 @@ def test_inactive_chats_close_automatically_through_one_timer(workspace) -> None
     assert fresh.state == Chat.State.OPEN
     timer.refresh_from_db()
     assert timer.fired_at is None and timer.due_at > timezone.now() + dt.timedelta(hours=3)
+
+
+def test_a_journey_waiting_on_a_timeout_stays_quiet_while_a_person_holds_the_chat(workspace) -> None:
+    from sauti.journeys.models import Session
+    from sauti.journeys.services import create_journey
+    from sauti.timers.services import fire_due
+    from tests.support import drain_tasks
+
+    create_journey(workspace, name="Ask", source='trigger(on: "MESSAGE RECEIVED")\ninteraction_timeout(60)\n'
+                   'card Ask do\n  name = ask("Your name?")\n  text("Hi @name")\nend\n')
+    ana = make_member(workspace, Role.OPERATOR)
+    chat = write_in("27820000120", "hey")
+    assert last_message(chat).text == "Your name?"
+    services.assign_chat(chat, ana, actor=ana)
+    assert fire_due(timezone.now() + dt.timedelta(seconds=61)) == 1
+    drain_tasks()
+    session = Session.objects.get(contact=chat.contact)
+    assert session.status == "active"  # without the person it would have ended as "timeout"

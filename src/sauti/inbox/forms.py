@@ -33,7 +33,8 @@ def template_params(data: QueryDict) -> dict[str, Any]:
         if bucket and index.isdigit():
             found[bucket][int(index)] = value.strip()
     return {"header": [found["header"][i] for i in sorted(found["header"])],
-            "body": [found["body"][i] for i in sorted(found["body"])], "buttons": dict(sorted(found["buttons"].items()))}
+            "body": [found["body"][i] for i in sorted(found["body"])],
+            "buttons": dict(sorted(found["buttons"].items()))}
 
 
 def profile_values(data: QueryDict) -> tuple[dict[str, Any], dict[str, str]]:
