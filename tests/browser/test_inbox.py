@@ -174,3 +174,34 @@ def test_inbox_settings_and_search_pages(stack: Stack, page: Any, shot: Any) -> 
     page.get_by_test_id("save-collection").click()
     expect(page.locator(".ib-coll a[aria-current=true]")).to_contain_text("Urgent cases")
     shot("inbox-07-saved-search")
+
+
+def test_team_invitation_and_audit_log_pages(stack: Stack, browser: Any, page: Any, shot: Any) -> None:
+    sign_in(page, stack, BEN)
+    base = page.url.split("/journeys/")[0]
+    page.goto(base + "/settings/team/")
+    expect(page.get_by_role("heading", name="Team", exact=True)).to_be_visible()
+    expect(page.get_by_test_id("members")).to_contain_text(OLGA)
+    page.get_by_label("Email address").fill("nomsa@example.org")
+    page.get_by_label("Role", exact=True).select_option("operator")
+    page.get_by_test_id("invite").click()
+    notice = page.locator(".alert-success")
+    expect(notice).to_contain_text("Invitation sent to nomsa@example.org")
+    link = re.search(r"(http\S+/invitations/\S+/)", notice.inner_text()).group(1)
+    shot("team-01-members-and-invitation")
+
+    newcomer = browser.new_context(viewport={"width": 1440, "height": 900}, locale="en-GB").new_page()
+    newcomer.goto(link)
+    expect(newcomer.get_by_role("heading", name="Join Stack")).to_be_visible()
+    newcomer.get_by_label("Your name").fill("Nomsa")
+    newcomer.get_by_label("Choose a password").fill(PASSWORD)
+    newcomer.get_by_label("Type it again").fill(PASSWORD)
+    shot("team-02-invitation", newcomer)
+    newcomer.get_by_test_id("accept").click()
+    expect(newcomer).to_have_url(re.compile(r"/inbox/"))  # an operator, straight to the inbox
+    newcomer.context.close()
+
+    page.goto(base + "/settings/audit/")
+    expect(page.get_by_test_id("audit")).to_contain_text("invitation_accepted")
+    expect(page.get_by_test_id("audit")).to_contain_text("member_invited")
+    shot("team-03-audit-log")

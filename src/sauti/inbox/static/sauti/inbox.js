@@ -95,8 +95,12 @@
     socket = new WebSocket(scheme + location.host + root.dataset.liveUrl);
     socket.addEventListener("open", function () {
       retry = 500;
-      root.dataset.live = "on";
       if (banner) { banner.remove(); banner = null; }
+      // Whatever happened between drawing the page (or losing the socket) and now was not heard:
+      // fetch the list and the open chat once.
+      refreshList();
+      refreshThread();
+      root.dataset.live = "on";
     });
     socket.addEventListener("message", function (event) {
       if (event.data === "pong") return;
