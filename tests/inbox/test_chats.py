@@ -162,3 +162,17 @@ def test_a_journey_waiting_on_a_timeout_stays_quiet_while_a_person_holds_the_cha
     drain_tasks()
     session = Session.objects.get(contact=chat.contact)
     assert session.status == "active"  # without the person it would have ended as "timeout"
+
+
+def test_media_goes_out_by_its_web_address_with_the_text_as_caption(workspace) -> None:
+    ana = make_member(workspace, Role.OPERATOR)
+    chat = write_in("27820000130", "can you send the form?")
+    with pytest.raises(services.InboxActionRefused):
+        services.send_media_to_chat(chat, "document", "ftp://files/x.pdf", "", actor=ana)
+    message = services.send_media_to_chat(chat, "document", "https://clinic.example/forms/consent.pdf",
+                                          "Here it is", actor=ana)
+    assert message.payload == {"type": "document", "document": {
+        "link": "https://clinic.example/forms/consent.pdf", "caption": "Here it is", "filename": "consent.pdf"}}
+    shown = [i["message"] for i in queries.conversation(chat) if i["kind"] == "message"][-1]
+    assert shown.media == {"kind": "document", "name": "consent.pdf",
+                           "link": "https://clinic.example/forms/consent.pdf"}

@@ -42,8 +42,12 @@ def _chat(access: Access, chat: str) -> Chat:
 def reply(request: HttpRequest, access: Access, chat: str) -> HttpResponse:
     item = _chat(access, chat)
     text = request.POST.get("text", "")
+    link = request.POST.get("media_link", "").strip()
     try:
-        services.reply_to_chat(item, text, actor=access.user)
+        if link:
+            services.send_media_to_chat(item, request.POST.get("media_kind", ""), link, text, actor=access.user)
+        else:
+            services.reply_to_chat(item, text, actor=access.user)
     except SendRefused as exc:
         return _answer(request, access, item, 400, reply_error=exc.message, reply_text=text, force_templates=True)
     except services.InboxActionRefused as exc:

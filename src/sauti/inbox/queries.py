@@ -225,6 +225,7 @@ def conversation(chat: Chat, *, limit: int = CONVERSATION) -> list[dict[str, Any
     items: list[dict[str, Any]] = []
     for message in messages:
         message.reactions = []
+        message.media = _media_of(message)
     for message in messages:
         if message.type == "reaction":
             reaction = (message.payload or {}).get("reaction") or {}
@@ -243,6 +244,19 @@ def conversation(chat: Chat, *, limit: int = CONVERSATION) -> list[dict[str, Any
     items += [{"kind": "note", "at": note.created_at, "note": note} for note in notes]
     items.sort(key=lambda item: item["at"])
     return items
+
+
+MEDIA_TYPES = ("image", "video", "document", "audio", "sticker")
+
+
+def _media_of(message: Message) -> dict[str, str] | None:
+    """What a media message shows: its kind and a file name or address (inbound ones have an id)."""
+    if message.type not in MEDIA_TYPES:
+        return None
+    body = (message.payload or {}).get(message.type) or {}
+    link = str(body.get("link") or "")
+    name = str(body.get("filename") or (link.rsplit("/", 1)[-1] if link else "") or body.get("id") or "")
+    return {"kind": message.type, "name": name[:80], "link": link if link.startswith("https://") else ""}
 
 
 def message_labels(chat: Chat) -> dict[int, list[Label]]:

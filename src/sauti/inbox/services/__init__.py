@@ -19,6 +19,7 @@ from sauti.inbox.services.chats import (
     reopen_chat,
     reply_to_chat,
     request_human,
+    send_media_to_chat,
     unassign_chat,
 )
 from sauti.inbox.services.collections import delete_collection, save_collection
@@ -37,6 +38,6 @@ __all__ = [
     "InboxActionRefused", "add_note", "assign_chat", "bulk_update_chats", "close_chat", "close_inactive_chats",
     "create_label", "delete_collection", "delete_label", "hand_back_to_bot", "label_chat", "label_message",
     "mark_chat_read", "mark_message_done", "react_to_message", "reopen_chat", "reply_to_chat", "request_human",
-    "route_waiting_chats", "save_collection", "schedule_auto_close", "set_availability", "unassign_chat",
-    "unlabel_chat", "unlabel_message", "update_routing_settings",
+    "route_waiting_chats", "save_collection", "schedule_auto_close", "send_media_to_chat", "set_availability",
+    "unassign_chat", "unlabel_chat", "unlabel_message", "update_routing_settings",
 ]

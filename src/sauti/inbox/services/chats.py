@@ -176,6 +176,36 @@ def took_over(chat: Chat, actor: User, now: dt.datetime) -> None:
     announce(chat.workspace_id, "chat_updated", chat=chat.uuid, change="replied")
 
 
+MEDIA_KINDS = ("image", "video", "document", "audio")
+CAPTIONED = ("image", "video", "document")
+
+
+@transaction.atomic
+def send_media_to_chat(chat: Chat, kind: str, link: str, caption: str = "", *, actor: User) -> Message:
+    """Send a picture, video, document or voice note by its web address (WhatsApp fetches it).
+
+    A caption goes with images, videos and documents; with audio it follows as its own text.
+    """
+    from urllib.parse import urlparse
+
+    link, caption = link.strip(), caption.strip()
+    if kind not in MEDIA_KINDS:
+        raise InboxActionRefused(_("Choose a picture, video, document or audio."), "media_kind")
+    parsed = urlparse(link)
+    if parsed.scheme not in ("https", "http") or not parsed.netloc or len(link) > 2000:
+        raise InboxActionRefused(_("Give the file's web address, starting with https://"), "media_link")
+    media: dict = {"link": link}
+    if caption and kind in CAPTIONED:
+        media["caption"] = caption[:1024]
+    if kind == "document":
+        media["filename"] = (parsed.path.rsplit("/", 1)[-1] or "document")[:240]
+    message = _operator_send(chat, {"type": kind, kind: media}, actor)
+    if caption and kind not in CAPTIONED:
+        message = _operator_send(chat, {"type": "text", "text": {"body": caption[:MAX_TEXT]}}, actor)
+    took_over(chat, actor, message.sent_at)
+    return message
+
+
 @transaction.atomic
 def react_to_message(chat: Chat, message: Message, emoji: str, *, actor: User) -> Message:
     """React with an emoji to a message of the chat (an empty emoji takes the reaction back)."""
