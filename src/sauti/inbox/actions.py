@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -70,7 +71,7 @@ def send_template(request: HttpRequest, access: Access, chat: str) -> HttpRespon
         field = getattr(exc, "field", "") or "template"
         return _answer(request, access, item, 400, force_templates=True,
                        template_error={field: getattr(exc, "message", str(exc)), "template_uuid": str(template.uuid)})
-    services.chats.took_over(item, access.user, item.last_message_at or item.created_at)
+    services.chats.took_over(item, access.user, timezone.now())
     return _answer(request, access, item)
 
 
