@@ -30,6 +30,8 @@ urlpatterns = [
     path("w/<uuid:workspace>/", views.workspace_home, name="workspace"),
     path("w/<uuid:workspace>/settings/", settings_views.settings_home, name="settings"),
     path("w/<uuid:workspace>/settings/general/", settings_views.settings_general, name="settings-general"),
+    path("w/<uuid:workspace>/settings/tokens/", include("sauti.api.urls")),
+    path("w/<uuid:workspace>/settings/webhooks/", include("sauti.integrations.urls")),
     path("w/<uuid:workspace>/journeys/", include("sauti.journeys.urls")),
     path("", api.urls),
 ]

@@ -5,13 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
-from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from sauti.api.auth import TokenAuth
 from sauti.api.errors import INVALID, MISSING, NOT_FOUND, ApiError
+from sauti.api.openapi import SautiAPI
 
-api = NinjaAPI(
+api = SautiAPI(
     title="Sauti API",
     version="1",
     description="Turn-compatible API: send messages, read chats and contacts, manage and start journeys. "
@@ -57,9 +57,10 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 
 def _register() -> None:
-    from sauti.api import messages, stacks
+    from sauti.api import contacts, messages, stacks
 
     api.add_router("/v1", messages.router)
+    api.add_router("/v1", contacts.router)
     api.add_router("/v1", stacks.router)
 
 

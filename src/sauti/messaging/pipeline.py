@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from sauti.accounts.models import Workspace
 from sauti.contacts.models import Contact
+from sauti.integrations.hooks import after_webhook_event
 from sauti.messaging.channels.whatsapp import webhook
 from sauti.messaging.inbound import handle_inbound, store_inbound
 from sauti.messaging.models import Message, WebhookEvent
@@ -70,6 +71,8 @@ def _process_webhook_event(event_id: int) -> list[int]:
                             event.id, item.field, workspace.id)
         for workspace_id, updates in statuses.items():
             apply_statuses(workspace_id, updates)
+        if contact_ids or statuses:
+            after_webhook_event(event.id, {w.id for w in workspaces.values()})
         # Handle the people right away, in the same transaction: one commit per webhook. Someone
         # whose lease another worker holds across transactions gets a task that waits its turn.
         waiting = [cid for cid in contact_ids if handle_contact(cid) is None]

@@ -1,0 +1,140 @@
+"""/v1/contacts: the On-Premises contact check and the contact profile (read and change)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any, Literal
+
+import phonenumbers
+from django.http import HttpRequest
+from ninja import Field, Router, Schema
+
+from sauti.accounts.models import Workspace
+from sauti.api.auth import needs
+from sauti.api.errors import invalid, not_found
+from sauti.api.schemas import errors
+from sauti.contacts.models import Contact
+from sauti.contacts.services import contact_profile, update_contact_fields
+
+router = Router(tags=["contacts"])
+PROFILE_VERSION = "0.0.1-alpha"
+READ_ONLY = {"whatsapp_id", "wa_id", "last_seen_at", "uuid", "first_message_received_at", "opted_in_at"}
+MAX_CHECK = 1000
+
+
+class CheckIn(Schema):
+    blocking: Literal["wait", "no_wait"] = "wait"
+    contacts: list[str] = Field(min_length=1, max_length=MAX_CHECK)
+    force_check: bool = False
+
+
+class CheckedContact(Schema):
+    input: str
+    status: Literal["valid", "invalid"]
+    wa_id: str | None = None
+
+
+class CheckOut(Schema):
+    contacts: list[CheckedContact]
+
+
+class ProfileOut(Schema):
+    version: str
+    fields: dict[str, Any]
+
+
+def wa_id_for(number: str) -> str | None:
+    """A phone number as WhatsApp ids write it (country code and digits), or None when it is not one."""
+    text = number.strip()
+    if not text:
+        return None
+    try:
+        parsed = phonenumbers.parse(text if text.startswith("+") else f"+{text}", None)
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_possible_number(parsed):
+        return None
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164).lstrip("+")
+
+
+@router.post("/contacts", auth=needs("contacts:read"), response={200: CheckOut, **errors(400)},
+             summary="Check phone numbers")
+def check_contacts(request: HttpRequest, payload: CheckIn) -> dict[str, Any]:
+    """Turn each input into a WhatsApp id: `valid` with `wa_id` for a phone number, `invalid` otherwise.
+
+    The Cloud API cannot tell whether a number has WhatsApp before a message is sent, so a
+    well-formed number is `valid`; nothing is stored.
+    """
+    out = []
+    for number in payload.contacts:
+        wa_id = wa_id_for(number)
+        out.append({"input": number, "status": "valid", "wa_id": wa_id} if wa_id else
+                   {"input": number, "status": "invalid"})
+    return {"contacts": out}
+
+
+def _access_contact(workspace: Workspace, wa_id: str) -> Contact:
+    contact = (Contact.objects.filter(workspace=workspace, wa_id=wa_id).first()
+               or Contact.objects.filter(workspace=workspace, user_id=wa_id).first())
+    if contact is None:
+        raise not_found(f"no contact {wa_id} in this workspace")
+    return contact
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dt.datetime):
+        return value.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+def profile_of(contact: Contact) -> dict[str, Any]:
+    fields = {key: _jsonable(value) for key, value in contact_profile(contact).items()}
+    return {"version": PROFILE_VERSION, "fields": fields}
+
+
+@router.get("/contacts/{wa_id}/profile", auth=needs("contacts:read"), response={200: ProfileOut, **errors(404)},
+            summary="A contact's profile")
+def get_profile(request: HttpRequest, wa_id: str) -> dict[str, Any]:
+    """Every reserved and custom field of the contact."""
+    return profile_of(_access_contact(request.workspace, wa_id))  # type: ignore[attr-defined]
+
+
+@router.patch("/contacts/{wa_id}/profile", auth=needs("contacts:write"),
+              response={200: ProfileOut, **errors(400, 404)}, summary="Change a contact's profile",
+              openapi_extra={"requestBody": {"required": True, "content": {"application/json": {"schema": {
+                  "type": "object", "additionalProperties": True,
+                  "example": {"name": "Ana", "opted_in": True, "district": "Lusaka"}}}}}})
+def patch_profile(request: HttpRequest, wa_id: str) -> dict[str, Any]:
+    """`{"field": value, …}`: the fields named change, the others stay. Values are checked against
+    the workspace's field schema; a bad value is refused naming the field, and nothing changes."""
+    contact = _access_contact(request.workspace, wa_id)  # type: ignore[attr-defined]
+    try:
+        values = json.loads(request.body or b"null")
+    except ValueError as exc:
+        raise invalid("body", "must be a JSON object of field names and values") from exc
+    if not isinstance(values, dict) or not values:
+        raise invalid("body", "must be a JSON object of field names and values")
+    for key in values:
+        if key in READ_ONLY:
+            raise invalid(key, "is read-only")
+    _update(contact, values)
+    contact.refresh_from_db()
+    return profile_of(contact)
+
+
+def _update(contact: Contact, values: dict[str, Any]) -> None:
+    """Through the contacts service; its schema errors become a 400 naming the field."""
+    try:
+        from sauti.contacts.schema import FieldValueInvalid  # the People branch's field schema
+    except ImportError:  # pragma: no cover - until that lands
+        FieldValueInvalid = None  # noqa: N806
+    if FieldValueInvalid is None:
+        update_contact_fields(contact, values)
+        return
+    try:
+        update_contact_fields(contact, values)
+    except FieldValueInvalid as exc:
+        raise invalid(str(exc.field), str(exc.message)) from exc

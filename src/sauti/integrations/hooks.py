@@ -1,0 +1,34 @@
+"""The two calls the messaging pipeline makes: after a webhook event is processed and after
+messages were sent. Each costs a dictionary lookup for a workspace that has no webhooks or
+integrations, and otherwise one task enqueued when the transaction commits; the bodies are built
+by that task, never in the pipeline."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db import transaction
+
+from sauti.integrations.interest import CONTEXT, interests
+from sauti.integrations.models import JOURNEY_OUTBOUND, TURN, WHATSAPP
+
+
+def after_webhook_event(event_id: int, workspace_ids: Iterable[int]) -> None:
+    """A Cloud API event was stored as messages and statuses: tell `whatsapp` webhooks and
+    refresh context integrations."""
+    wanted = set().union(*(interests(w) for w in workspace_ids))
+    if WHATSAPP in wanted or CONTEXT in wanted:
+        from sauti.integrations.tasks import fan_out_event
+
+        transaction.on_commit(lambda: fan_out_event.enqueue(event_id))
+
+
+def after_messages_sent(workspace_id: int, message_ids: Iterable[int]) -> None:
+    """WhatsApp accepted these outbound messages: tell `turn` and `journey_outbound` webhooks."""
+    wanted = interests(workspace_id)
+    if TURN in wanted or JOURNEY_OUTBOUND in wanted or CONTEXT in wanted:
+        from sauti.integrations.tasks import fan_out_sent
+
+        ids = sorted(message_ids)
+        if ids:
+            transaction.on_commit(lambda: fan_out_sent.enqueue(workspace_id, ids))
