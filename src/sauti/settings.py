@@ -175,8 +175,9 @@ SAUTI_CONTACT_LEASE_SECONDS = float(os.environ.get("SAUTI_CONTACT_LEASE_SECONDS"
 # Work older than this whose task seems lost (a killed worker) is enqueued again by the scheduler.
 SAUTI_SWEEP_AFTER_SECONDS = float(os.environ.get("SAUTI_SWEEP_AFTER_SECONDS", "30"))
 # API rate limits per token: calls per window (seconds) in each of Turn's buckets (general, text
-# sends, media sends); SAUTI_API_RATE_LIMIT_TEXT / _MEDIA / _GENERAL override one bucket.
-SAUTI_API_RATE_LIMIT = int(os.environ.get("SAUTI_API_RATE_LIMIT", "600"))
+# sends, media sends); SAUTI_API_RATE_LIMIT_TEXT / _MEDIA / _GENERAL override one bucket. The
+# default (100 a second) lets one client keep a number sending at its full rate (80 a second).
+SAUTI_API_RATE_LIMIT = int(os.environ.get("SAUTI_API_RATE_LIMIT", "6000"))
 SAUTI_API_RATE_WINDOW = int(os.environ.get("SAUTI_API_RATE_WINDOW", "60"))
 SAUTI_API_RATE_LIMITS = {bucket: int(os.environ[f"SAUTI_API_RATE_LIMIT_{bucket.upper()}"])
                          for bucket in ("general", "text", "media")
