@@ -95,8 +95,8 @@ def _read_cursor(workspace: Workspace, data_set: str, cursor: str) -> dict[str, 
         state = json.loads(decrypt(cursor))
     except ValueError:
         state = None
-    if (not isinstance(state, dict) or state.get("salt") != SALT or state.get("ws") != str(workspace.uuid) or state.get("set") != data_set
-            or state.get("exp", 0) < timezone.now().timestamp()):
+    if (not isinstance(state, dict) or state.get("salt") != SALT or state.get("ws") != str(workspace.uuid)
+            or state.get("set") != data_set or state.get("exp", 0) < timezone.now().timestamp()):
         raise not_found("no such cursor, or it has expired: ask for a new one")
     return state
 
