@@ -22,7 +22,7 @@ class _TargetForm(forms.Form):
     def clean_url(self) -> str:
         url = self.cleaned_data["url"]
         try:
-            check_target(self.workspace, url)
+            check_target(self.workspace, url, unresolvable_ok=True)
         except BlockedAddress as exc:
             raise forms.ValidationError(str(exc)) from exc
         return url
