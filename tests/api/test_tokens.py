@@ -178,3 +178,13 @@ def test_another_workspaces_token_cannot_be_revoked(people, clinic):
     assert people["admin"].post(f"/w/{clinic.uuid}/settings/tokens/{row.uuid}/revoke/").status_code == 404
     row.refresh_from_db()
     assert row.revoked_at is None
+
+
+@pytest.mark.parametrize("raw", [
+    '{"name": "\\udcde", "notebook": "card A do\\n  text(\\"hi\\")\\nend\\n"}',  # a lone surrogate
+    '{"name": "Quiz", "notebook": "\\u00b2\\u008b"}',  # "²" is a digit to Python, not to int()
+])
+def test_strange_text_is_a_400_not_a_500(client, workspace, api_token, raw):
+    response = client.post("/v1/stacks", data=raw, content_type="application/json",
+                           HTTP_AUTHORIZATION=f"Bearer {api_token}")
+    assert response.status_code == 400, response.content

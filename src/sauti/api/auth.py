@@ -30,8 +30,11 @@ def bucket_for(request: HttpRequest) -> str:
         return "media"
     if request.method == "POST" and path.endswith("/v1/messages"):
         try:
-            kind = json.loads(request.body or b"{}").get("type") or "text"
-        except (ValueError, AttributeError):
+            body = json.loads(request.body or b"{}")
+        except ValueError:
+            return "general"
+        kind = (body.get("type") or "text") if isinstance(body, dict) else None
+        if not isinstance(kind, str):
             return "general"
         if kind == "text":
             return "text"

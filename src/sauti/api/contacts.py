@@ -13,6 +13,7 @@ from ninja import Field, Router, Schema
 from sauti.accounts.models import Workspace
 from sauti.api.auth import needs
 from sauti.api.errors import invalid, not_found
+from sauti.api.messages import WA_ID
 from sauti.api.schemas import errors
 from sauti.contacts.models import Contact
 from sauti.contacts.services import contact_profile, update_contact_fields
@@ -97,7 +98,7 @@ def profile_of(contact: Contact) -> dict[str, Any]:
 
 @router.get("/contacts/{wa_id}/profile", auth=needs("contacts:read"), response={200: ProfileOut, **errors(404)},
             summary="A contact's profile")
-def get_profile(request: HttpRequest, wa_id: str) -> dict[str, Any]:
+def get_profile(request: HttpRequest, wa_id: str = WA_ID) -> dict[str, Any]:
     """Every reserved and custom field of the contact."""
     return profile_of(_access_contact(request.workspace, wa_id))  # type: ignore[attr-defined]
 
@@ -107,7 +108,7 @@ def get_profile(request: HttpRequest, wa_id: str) -> dict[str, Any]:
               openapi_extra={"requestBody": {"required": True, "content": {"application/json": {"schema": {
                   "type": "object", "additionalProperties": True,
                   "example": {"name": "Ana", "opted_in": True, "district": "Lusaka"}}}}}})
-def patch_profile(request: HttpRequest, wa_id: str) -> dict[str, Any]:
+def patch_profile(request: HttpRequest, wa_id: str = WA_ID) -> dict[str, Any]:
     """`{"field": value, …}`: the fields named change, the others stay. Values are checked against
     the workspace's field schema; a bad value is refused naming the field, and nothing changes."""
     contact = _access_contact(request.workspace, wa_id)  # type: ignore[attr-defined]

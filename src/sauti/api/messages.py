@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import json
 import uuid as uuid_module
-from typing import Any
+from typing import Annotated, Any, Literal
 
 from django.db.models import Q
 from django.http import HttpRequest
-from ninja import Field, Router, Schema
-from pydantic import ConfigDict
+from ninja import Field, Path, Router, Schema
+from pydantic import ConfigDict, StringConstraints
 
 from sauti.accounts.models import Workspace
 from sauti.api.auth import needs
@@ -23,6 +23,7 @@ from sauti.messaging.models import Message
 from sauti.messaging.services import SendRefused, add_message_labels, chat_for, queue_message
 
 router = Router(tags=["messages"])
+WA_ID = Path(..., description="the contact's WhatsApp id (or business-scoped user id)", examples=["27820000001"])
 HISTORY_LIMIT = 50
 
 
@@ -47,11 +48,12 @@ class MessagesOut(Schema):
 
 
 class StatusIn(Schema):
-    status: str = Field(description='"read" (the only status a business may set)')
+    status: Literal["read"] = Field(description='"read" (the only status a business may set)')
 
 
 class LabelsIn(Schema):
-    labels: list[str] = Field(min_length=1)
+    labels: list[Annotated[str, StringConstraints(min_length=1, max_length=100, pattern=r"\S")]] = Field(
+        min_length=1, max_length=50)
 
 
 class LabelsOut(Schema):
@@ -123,8 +125,6 @@ def mark_message_read(request: HttpRequest, message_id: str, payload: StatusIn) 
 
     from sauti.api.tasks import mark_read
 
-    if payload.status != "read":
-        raise invalid("status", 'only "read" can be set')
     message = _access_message(request.workspace, message_id)  # type: ignore[attr-defined]
     if message.direction != Message.Direction.INBOUND or not message.provider_id:
         raise invalid("message_id", "only a message the contact sent can be marked as read")
@@ -146,7 +146,7 @@ def label_message(request: HttpRequest, message_id: str, payload: LabelsIn) -> d
 
 @router.get("/contacts/{wa_id}/messages", auth=needs("messages:read"), response={200: HistoryOut, **errors(404)},
             summary="A contact's chat and latest messages")
-def contact_messages(request: HttpRequest, wa_id: str) -> dict[str, Any]:
+def contact_messages(request: HttpRequest, wa_id: str = WA_ID) -> dict[str, Any]:
     """The chat and its 50 most recent messages, newest first, WhatsApp format with `_vnd.v1`."""
     contact = _contact(request.workspace, wa_id)  # type: ignore[attr-defined]
     chat = chat_for(contact)

@@ -49,6 +49,14 @@ def _auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
     return api.create_response(request, body, status=401)
 
 
+@api.exception_handler(UnicodeError)
+def _unicode_error(request: HttpRequest, exc: UnicodeError) -> HttpResponse:
+    """JSON may carry lone surrogates (\\udcde) that no database can store: a 400, not a 500."""
+    body = {"errors": [{"code": INVALID, "title": "Parameter value is not valid",
+                        "details": "the body contains text that is not valid Unicode (a lone surrogate)"}]}
+    return api.create_response(request, body, status=400)
+
+
 @api.exception_handler(HttpError)
 def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     code = NOT_FOUND if exc.status_code == 404 else INVALID
