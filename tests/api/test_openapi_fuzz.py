@@ -42,7 +42,7 @@ def test_schemathesis_finds_no_server_error_and_no_schema_violation(tmp_path: Pa
                    "-H", f"Authorization: Bearer {stack.token}", "--checks", CHECKS,
                    "--max-examples", os.environ.get("SAUTI_FUZZ_EXAMPLES", "25"),
                    "--seed", os.environ.get("SAUTI_FUZZ_SEED", "20251121"),
-                   "--workers", "1", "--no-color", "--max-time", "120"]
+                   "--workers", "1", "--no-color", "--max-time", "90"]
         result = subprocess.run(command, capture_output=True, text=True, timeout=300)
         assert result.returncode == 0, result.stdout[-12000:] + result.stderr[-3000:]
     finally:
