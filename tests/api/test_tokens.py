@@ -145,8 +145,9 @@ def test_only_owners_and_admins_manage_tokens(people, clinic):
 
 def test_a_token_is_shown_once_works_with_its_scopes_and_revoking_stops_it(people, clinic):
     url = f"/w/{clinic.uuid}/settings/tokens/"
-    page = people["admin"].post(url, {"name": "CRM sync", "expires": "90", "scopes": ["messages:read"]})
-    assert page.status_code == 200
+    page = people["admin"].post(url, {"name": "CRM sync", "expires": "90", "scopes": ["messages:read"]},
+                                follow=True)
+    assert page.status_code == 200 and page.redirect_chain
     secret = page.context["created"]["secret"]
     assert secret in page.content.decode()
     row = ApiToken.objects.get(workspace=clinic)

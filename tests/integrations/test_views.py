@@ -54,7 +54,7 @@ def test_only_owners_and_admins_open_webhooks(people, clinic, webhook):
 def test_an_admin_adds_a_webhook_and_sees_its_secret_once(people, clinic):
     url = f"/w/{clinic.uuid}/settings/webhooks/"
     page = people["admin"].post(url, {"kind": "webhook", "webhook-url": "https://crm.example.org/sauti",
-                                      "webhook-subscriptions": ["whatsapp", "turn"]})
+                                      "webhook-subscriptions": ["whatsapp", "turn"]}, follow=True)
     assert page.status_code == 200
     hook = Webhook.objects.get(workspace=clinic)
     assert hook.subscriptions == ["whatsapp", "turn"] and hook.enabled
@@ -77,7 +77,7 @@ def test_a_webhook_sauti_may_not_call_is_refused_at_the_field(people, clinic, da
 
 def test_private_hosts_the_workspace_allows_are_accepted(people, clinic):
     page = people["owner"].post(f"/w/{clinic.uuid}/settings/webhooks/", {
-        "kind": "webhook", "webhook-url": "http://crm.internal/hook", "webhook-subscriptions": ["turn"]})
+        "kind": "webhook", "webhook-url": "http://crm.internal/hook", "webhook-subscriptions": ["turn"]}, follow=True)
     assert page.status_code == 200 and Webhook.objects.get().url == "http://crm.internal/hook"
 
 
@@ -91,7 +91,7 @@ def test_disable_enable_rotate_edit_and_delete(people, clinic, webhook):
     webhook.refresh_from_db()
     assert webhook.enabled
     old = webhook.secret
-    page = admin.post(base + "rotate/")
+    page = admin.post(base + "rotate/", follow=True)
     webhook.refresh_from_db()
     assert webhook.secret != old and webhook.secret in page.content.decode()
     saved = admin.post(base, {"url": "https://crm.example.org/v2", "subscriptions": ["journey_outbound"]})
@@ -130,7 +130,8 @@ def test_the_delivery_log_lists_newest_first_filters_and_retries_failed(people, 
 
 def test_an_admin_adds_a_context_integration(people, clinic):
     page = people["admin"].post(f"/w/{clinic.uuid}/settings/webhooks/", {
-        "kind": "integration", "integration-name": "Clinic records", "integration-url": "https://crm.example.org/ctx"})
+        "kind": "integration", "integration-name": "Clinic records", "integration-url": "https://crm.example.org/ctx"},
+        follow=True)
     assert page.status_code == 200
     integration = Integration.objects.get(workspace=clinic)
     assert integration.name == "Clinic records" and integration.secret in page.content.decode()

@@ -20,7 +20,8 @@ class TokenForm(forms.Form):
         ("30", _("In 30 days")), ("90", _("In 90 days")), ("365", _("In a year")), ("never", _("Never")),
         ("date", _("On a date…"))])
     expires_on = forms.DateField(label=_("Expiry date"), required=False,
-                                 widget=forms.DateInput(attrs={"type": "date"}))
+                                 widget=forms.DateInput(attrs={"type": "date", "class": "input"}),
+                                 help_text=_("With “On a date…”."))
     scopes = forms.MultipleChoiceField(label=_("What it may do"), initial=list(ALL_SCOPES),
                                        choices=[(k, v) for k, v in SCOPES.items()],
                                        widget=forms.CheckboxSelectMultiple,

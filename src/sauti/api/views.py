@@ -17,6 +17,8 @@ from sauti.api.services import create_token, revoke_token
 from sauti.web.nav import settings_for
 from sauti.web.workspaces import Access, workspace_page
 
+SHOW_ONCE = "sauti_new_api_token"
+
 
 def _rows(access: Access) -> list[dict[str, Any]]:
     now = timezone.now()
@@ -29,9 +31,11 @@ def _rows(access: Access) -> list[dict[str, Any]]:
             state = "expired"
         else:
             state = "live"
-        every = set(token.scopes or ()) >= set(ALL_SCOPES)
-        rows.append({"token": token, "state": state, "all_scopes": every,
-                     "scopes": [str(SCOPES[s]) for s in ALL_SCOPES if s in (token.scopes or ())]})
+        granted = [s for s in ALL_SCOPES if s in (token.scopes or ())]
+        missing = [s for s in ALL_SCOPES if s not in granted]
+        rows.append({"token": token, "state": state, "all_scopes": not missing, "scopes": granted,
+                     "all_but": missing if len(missing) <= 3 else None,
+                     "titles": ", ".join(str(SCOPES[s]) for s in granted)})
     return rows
 
 
@@ -39,17 +43,21 @@ def _rows(access: Access) -> list[dict[str, Any]]:
 @require_http_methods(["GET", "POST"])
 def tokens_page(request: HttpRequest, access: Access) -> HttpResponse:
     form = TokenForm(request.POST or None)
-    created = None
     status = 200
     if request.method == "POST":
         if form.is_valid():
             data = form.cleaned_data
             row, secret = create_token(access.workspace, name=data["name"].strip(), actor=request.user,
                                        expires_at=data["expires_at"], scopes=data["scopes"])
-            created = {"token": row, "secret": secret}
-            form = TokenForm()
-        else:
-            status = 400
+            # Shown on the next page only (post/redirect/get: a reload must not make another token).
+            request.session[SHOW_ONCE] = {"token": str(row.uuid), "secret": secret}
+            return redirect("api-tokens", workspace=access.workspace.uuid)
+        status = 400
+    created = None
+    shown = request.session.pop(SHOW_ONCE, None) if request.method == "GET" else None
+    if shown:
+        row = ApiToken.objects.filter(workspace=access.workspace, uuid=shown["token"]).first()
+        created = {"token": row, "secret": shown["secret"]} if row else None
     return render(request, "api/tokens.html", {
         "access": access, "active_nav": "settings", "sections": settings_for(access, "tokens"),
         "form": form, "rows": _rows(access), "created": created,

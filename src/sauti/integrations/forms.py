@@ -46,3 +46,4 @@ class IntegrationForm(_TargetForm):
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
         self.fields["name"].hide_optional = True
+        self.fields["url"].widget.attrs["placeholder"] = "https://example.org/sauti/context"

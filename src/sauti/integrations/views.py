@@ -18,6 +18,7 @@ from sauti.web.nav import settings_for
 from sauti.web.workspaces import Access, workspace_page
 
 LOG_PAGE = 50
+SHOW_ONCE = "sauti_new_integration_secret"  # a secret shown on the next page only (post/redirect/get)
 
 
 def _page(request: HttpRequest, access: Access, template: str, status: int = 200, **extra: Any) -> HttpResponse:
@@ -53,18 +54,20 @@ def webhooks_page(request: HttpRequest, access: Access) -> HttpResponse:
             hook = services.create_webhook(workspace, url=webhook_form.cleaned_data["url"],
                                            subscriptions=webhook_form.cleaned_data["subscriptions"],
                                            actor=request.user)
-            secret = {"url": hook.url, "value": hook.secret}
-            webhook_form = WebhookForm(workspace=workspace, prefix="webhook")
+            request.session[SHOW_ONCE] = {"url": hook.url, "value": hook.secret}
+            return redirect("integrations:webhooks", workspace=workspace.uuid)
         else:
             status = 400
     elif kind == "integration":
         if integration_form.is_valid():
             integration = services.create_integration(workspace, name=integration_form.cleaned_data["name"],
                                                       url=integration_form.cleaned_data["url"], actor=request.user)
-            secret = {"url": integration.url, "value": integration.secret}
-            integration_form = IntegrationForm(workspace=workspace, prefix="integration")
+            request.session[SHOW_ONCE] = {"url": integration.url, "value": integration.secret}
+            return redirect("integrations:webhooks", workspace=workspace.uuid)
         else:
             status = 400
+    if request.method == "GET":
+        secret = request.session.pop(SHOW_ONCE, None)
     integrations = list(Integration.objects.filter(workspace=workspace).order_by("name", "id"))
     return _page(request, access, "integrations/webhooks.html", status, rows=_webhook_rows(access),
                  webhook_form=webhook_form, integration_form=integration_form, integrations=integrations,
@@ -118,12 +121,7 @@ def webhook_action(request: HttpRequest, access: Access, webhook: Any, action: s
         messages.success(request, _("Webhook disabled."))
     elif action == "rotate":
         value = services.rotate_webhook_secret(hook, actor=request.user)
-        integrations = list(Integration.objects.filter(workspace=access.workspace).order_by("name", "id"))
-        return _page(request, access, "integrations/webhooks.html", rows=_webhook_rows(access),
-                     webhook_form=WebhookForm(workspace=access.workspace, prefix="webhook"),
-                     integration_form=IntegrationForm(workspace=access.workspace, prefix="integration"),
-                     integrations=integrations, secret={"url": hook.url, "value": value, "rotated": True},
-                     base_url=request.build_absolute_uri("/").rstrip("/"))
+        request.session[SHOW_ONCE] = {"url": hook.url, "value": value, "rotated": True}
     elif action == "delete":
         services.delete_webhook(hook, actor=request.user)
         messages.success(request, _("Webhook deleted."))
