@@ -42,6 +42,8 @@ INSTALLED_APPS = [
     "channels",
     "django_tasks",
     "django_tasks_db",
+    # django-ninja's own Swagger UI files, so /api/docs loads nothing from a CDN.
+    "ninja",
     "sauti.accounts",
     "sauti.contacts",
     "sauti.messaging",

@@ -44,6 +44,9 @@ def test_an_admin_creates_a_token_uses_it_and_revokes_it(live_server: Any, page:
     expect(page.locator(".alert-success")).to_contain_text("no longer works")
     expect(page.get_by_test_id("token-table")).to_contain_text("Revoked")
     shot("41-api-tokens-list")
+    page.goto(f"{live_server.url}/api/docs")
+    expect(page.get_by_text("/v1/messages").first).to_be_visible()
+    shot("46-api-docs")
     assert httpx.get(f"{live_server.url}/v1/stacks", headers={"Authorization": f"Bearer {token}"}).status_code == 401
 
 

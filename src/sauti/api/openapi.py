@@ -34,7 +34,8 @@ class SautiAPI(NinjaAPI):
             for operation in path.values():
                 if not isinstance(operation, dict) or "responses" not in operation:
                     continue
-                responses = operation["responses"]
+                # ninja keys its responses by int; the additions below are strings, as JSON has them.
+                responses = operation["responses"] = {str(k): v for k, v in operation["responses"].items()}
                 for status, text in COMMON.items():
                     responses.setdefault(status, {"description": text,
                                                   "content": {"application/json": {"schema": errors_ref}}})

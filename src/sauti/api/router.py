@@ -14,9 +14,11 @@ from sauti.api.openapi import SautiAPI
 api = SautiAPI(
     title="Sauti API",
     version="1",
-    description="Turn-compatible API: send messages, read chats and contacts, manage and start journeys. "
-                "Authenticate with `Authorization: Bearer <token>` (create tokens with `sauti token create` "
-                "or in Settings).",
+    description="Turn-compatible API: send messages, read chats and contacts, manage and start journeys, "
+                "export data and Flow Results. Code written for Turn's API works by changing its base URL. "
+                "Authenticate with `Authorization: Bearer <token>` (Settings → API tokens, or `sauti token "
+                "create`); each operation needs a scope of the token, and every answer carries Turn's "
+                "`X-Ratelimit-*` headers. Errors are `{\"errors\": [{\"code\", \"title\", \"details\"}]}`.",
     auth=TokenAuth(),
     urls_namespace="api",
     docs_url="/api/docs",
