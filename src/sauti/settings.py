@@ -196,6 +196,7 @@ SAUTI_WEBHOOK_RETRY_DELAYS = [float(s) for s in
                               os.environ.get("SAUTI_WEBHOOK_RETRY_DELAYS", "10,60,300,1800,7200,21600").split(",")
                               if s.strip()]
 SAUTI_WEBHOOK_CACHE_SECONDS = float(os.environ.get("SAUTI_WEBHOOK_CACHE_SECONDS", "5"))
+SAUTI_WEBHOOK_LOG_DAYS = int(os.environ.get("SAUTI_WEBHOOK_LOG_DAYS", "30"))  # the delivery log's memory
 # Conversation claims last this long after the claimant's last X-Turn-Claim-Extend.
 SAUTI_CLAIM_SECONDS = int(os.environ.get("SAUTI_CLAIM_SECONDS", "300"))
 # Context integrations: seconds to wait for an answer, and how many recent messages they are sent.
