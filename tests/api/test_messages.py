@@ -155,6 +155,8 @@ def test_openapi_document_is_served(client):
     schema = json.loads(raw, object_pairs_hook=lambda pairs: keys_seen.append([k for k, _ in pairs]) or dict(pairs))
     assert all(len(keys) == len(set(keys)) for keys in keys_seen)  # no duplicated key anywhere
     assert "/v1/messages" in schema["paths"]
+    assert schema["paths"]["/v1/messages"]["post"]["x-scope"] == "messages:write"
+    assert all(op.get("x-scope") for path in schema["paths"].values() for op in path.values())
     docs = client.get("/api/docs")
     assert docs.status_code == 200
     page = docs.content.decode()

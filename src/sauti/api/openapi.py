@@ -22,8 +22,20 @@ COMMON = {
 
 
 class SautiAPI(NinjaAPI):
+    def _scopes(self) -> dict[str, str]:
+        """operationId → the scope its auth requires."""
+        found = {}
+        for _, router in self._routers:
+            for path_view in router.path_operations.values():
+                for operation in path_view.operations:
+                    scope = next((getattr(a, "scope", None) for a in operation.auth_callbacks), None)
+                    if scope:
+                        found[operation.operation_id or self.get_openapi_operation_id(operation)] = scope
+        return found
+
     def get_openapi_schema(self, *args: Any, **kwargs: Any) -> Any:
         schema = super().get_openapi_schema(*args, **kwargs)
+        scopes = self._scopes()
         errors_ref = {"$ref": "#/components/schemas/ErrorsOut"}
         schema.setdefault("components", {}).setdefault("schemas", {}).setdefault("ErrorsOut", {
             "type": "object", "required": ["errors"], "properties": {"errors": {"type": "array", "items": {
@@ -34,6 +46,10 @@ class SautiAPI(NinjaAPI):
             for operation in path.values():
                 if not isinstance(operation, dict) or "responses" not in operation:
                     continue
+                scope = scopes.get(operation.get("operationId", ""))
+                if scope:
+                    operation["x-scope"] = scope
+                    operation["description"] = (operation.get("description", "") + f"\n\nScope: `{scope}`").strip()
                 # ninja keys its responses by int; the additions below are strings, as JSON has them.
                 responses = operation["responses"] = {str(k): v for k, v in operation["responses"].items()}
                 for status, text in COMMON.items():
