@@ -67,10 +67,11 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 
 def _register() -> None:
-    from sauti.api import contacts, exports, flow_results, messages, stacks
+    from sauti.api import contacts, exports, flow_results, media, messages, stacks
 
     api.add_router("/v1", messages.router)
     api.add_router("/v1", contacts.router)
+    api.add_router("/v1", media.router)
     api.add_router("/v1", stacks.router)
     api.add_router("/v1", flow_results.router)
     api.add_router("/v1", exports.router)
