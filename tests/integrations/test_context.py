@@ -135,3 +135,34 @@ def test_a_handshake_that_fails_is_shown(ws):
         settle(lambda: Integration.objects.get(id=integration.id).last_error != "")
     integration.refresh_from_db()
     assert "capabilities" in integration.last_error and integration.handshake_at is None
+
+
+def test_the_inbox_panel_and_suggestions_show_the_snapshot_and_actions_go_to_a_worker(client, ws, crm):
+    from django.test import Client
+
+    from sauti.accounts.models import Role
+    from sauti.integrations.panel import render_panel, suggestions
+    from sauti.web.workspaces import Access
+    from tests.web.members import client_for, make_member
+
+    integration = connected(ws, crm)
+    say(client, "Hello", 1)
+    settle(lambda: ContextSnapshot.objects.exists())
+    chat = Chat.objects.get()
+    operator = make_member(ws, Role.OPERATOR)
+    html = render_panel(chat, Access(operator, ws, Role.OPERATOR))
+    assert "Clinic records" in html and "Lusaka Central" in html and "2024-03-02 antenatal" in html
+    assert "Send a reminder" in html and "By SMS" in html
+    assert "Send a reminder" not in render_panel(chat, Access(operator, ws, Role.VIEWER))  # viewers cannot act
+    assert suggestions(chat) == [{"text": "Your next visit is Monday", "title": "Next visit", "confidence": 0.8,
+                                  "source": "Clinic records"}]
+    url = f"/w/{ws.uuid}/settings/webhooks/integrations/{integration.uuid}/chats/{chat.uuid}/act/"
+    viewer = client_for(make_member(ws, Role.VIEWER))
+    assert viewer.post(url, {"action": "remind", "option": "sms"}).status_code == 403
+    assert Client().post(url)["Location"].startswith("/login/")
+    calls = len(crm.requests)
+    answer_ = client_for(operator).post(url, {"action": "remind", "option": "wa"})
+    assert answer_.status_code == 200 and "Sent to Clinic records" in answer_.content.decode()
+    settle(lambda: any(r.path.endswith("/action/remind") for r in crm.requests[calls:]))
+    action_call = next(r for r in crm.requests[calls:] if r.path.endswith("/action/remind"))
+    assert action_call.json["option"] == "wa"

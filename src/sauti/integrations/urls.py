@@ -9,4 +9,5 @@ urlpatterns = [
     path("<uuid:webhook>/<str:action>/", views.webhook_action, name="webhook-action"),
     path("deliveries/<uuid:delivery>/retry/", views.retry_delivery_view, name="delivery-retry"),
     path("integrations/<uuid:integration>/<str:action>/", views.integration_action, name="integration-action"),
+    path("integrations/<uuid:integration>/chats/<uuid:chat>/act/", views.run_action_view, name="run-action"),
 ]

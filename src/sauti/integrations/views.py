@@ -159,3 +159,24 @@ def integration_action(request: HttpRequest, access: Access, integration: Any, a
     else:
         raise Http404(_("No such action."))
     return redirect("integrations:webhooks", workspace=access.workspace.uuid)
+
+
+@workspace_page(perm="inbox.reply")
+@require_POST
+def run_action_view(request: HttpRequest, access: Access, integration: Any, chat: Any) -> HttpResponse:
+    """An operator picked an integration's action in the inbox panel: a worker calls the integration."""
+    from django.db import transaction
+
+    from sauti.integrations.tasks import run_action
+    from sauti.messaging.models import Chat
+
+    row = Integration.objects.filter(workspace=access.workspace, uuid=integration, enabled=True).first()
+    target = Chat.objects.filter(workspace=access.workspace, uuid=chat).first()
+    if row is None or target is None:
+        raise Http404(_("No such integration or chat."))
+    action_id, option = request.POST.get("action", ""), request.POST.get("option") or None
+    transaction.on_commit(lambda: run_action.enqueue(row.id, target.id, action_id, option, request.user.id))
+    from django.utils.html import format_html
+
+    return HttpResponse(format_html('<p class="small muted" role="status">{}</p>',
+                                    _("Sent to %(name)s.") % {"name": row.name}))
