@@ -58,6 +58,7 @@ def test_profile_reads_and_changes_only_the_named_fields(client, api, api_token,
 
 @pytest.mark.parametrize(("body", "field"), [
     ({"whatsapp_id": "1"}, "whatsapp_id"), ({}, "body"), ("[1, 2]", "body"), ("not json", "body"),
+    ({"two words": 1}, "two words"), ({"": 1}, "body"), ('{"name": "A\\u0000"}', "body"),
 ])
 def test_profile_changes_that_cannot_be_made_name_the_field_and_change_nothing(client, api_token, workspace,
                                                                               body, field):

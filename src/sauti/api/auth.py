@@ -15,7 +15,7 @@ from ninja.security import HttpBearer
 from ninja.security.apikey import APIKeyQuery
 
 from sauti.api import ratelimit
-from sauti.api.errors import FORBIDDEN, RATE_LIMITED, UNAUTHORIZED, ApiError
+from sauti.api.errors import FORBIDDEN, INVALID, RATE_LIMITED, UNAUTHORIZED, ApiError
 from sauti.api.models import ApiToken
 from sauti.api.scopes import SCOPES
 from sauti.api.services import authenticate
@@ -51,6 +51,10 @@ def admit(request: HttpRequest, raw: str | None, scope: str | None) -> ApiToken:
     if scope is not None and scope not in (row.scopes or ()):
         raise ApiError(403, FORBIDDEN, "Access denied",
                        f"this token does not have the '{scope}' scope; create a token with it in Settings")
+    if b"\\u0000" in (request.body or b""):
+        # PostgreSQL cannot store the NUL character in text or JSON: refuse it clearly, up front.
+        raise ApiError(400, INVALID, "Parameter value is not valid",
+                       "text may not contain the NUL character (\\u0000)", "body")
     quota = ratelimit.hit(row.id, bucket_for(request))
     request.api_quota = quota  # type: ignore[attr-defined]
     if not quota.allowed:

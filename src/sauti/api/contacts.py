@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from typing import Any, Literal
 
 import phonenumbers
@@ -22,6 +23,7 @@ router = Router(tags=["contacts"])
 PROFILE_VERSION = "0.0.1-alpha"
 READ_ONLY = {"whatsapp_id", "wa_id", "last_seen_at", "uuid", "first_message_received_at", "opted_in_at"}
 MAX_CHECK = 1000
+FIELD_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,63}$")  # as journeys write them: @contact.<name>
 
 
 class CheckIn(Schema):
@@ -121,6 +123,8 @@ def patch_profile(request: HttpRequest, wa_id: str = WA_ID) -> dict[str, Any]:
     for key in values:
         if key in READ_ONLY:
             raise invalid(key, "is read-only")
+        if not FIELD_NAME.match(key):
+            raise invalid(key or "body", "a field name is a letter or _ then letters, digits or _ (at most 64)")
     _update(contact, values)
     contact.refresh_from_db()
     return profile_of(contact)

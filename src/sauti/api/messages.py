@@ -6,6 +6,7 @@ import json
 import uuid as uuid_module
 from typing import Annotated, Any, Literal
 
+from django.db import transaction
 from django.db.models import Q
 from django.http import HttpRequest
 from ninja import Field, Path, Router, Schema
@@ -107,12 +108,15 @@ def send_message(request: HttpRequest, payload: MessageIn) -> dict[str, Any]:
         raise invalid("to", str(exc)) from exc
     token = request.api_token  # type: ignore[attr-defined]
     try:
-        message = queue_message(workspace, contact, body, author_type=Message.AuthorType.SYSTEM,
-                                author_id=str(token.uuid), author_name=token.name)
+        # One commit: the sender (which may send within milliseconds) sees the message and the
+        # body the `turn` webhook repeats together.
+        with transaction.atomic():
+            message = queue_message(workspace, contact, body, author_type=Message.AuthorType.SYSTEM,
+                                    author_id=str(token.uuid), author_name=token.name)
+            outbound.remember_api_body(workspace, message, posted)
     except SendRefused as exc:
         raise ApiError(400, WINDOW_CLOSED, "Message failed to send because the 24-hour window is closed",
                        exc.message, exc.field) from exc
-    outbound.remember_api_body(workspace, message, posted)
     claims.apply_claim_headers(workspace, contact, request.headers)
     return {"messages": [{"id": str(message.uuid)}]}
 
@@ -121,8 +125,6 @@ def send_message(request: HttpRequest, payload: MessageIn) -> dict[str, Any]:
             summary="Mark a message as read")
 def mark_message_read(request: HttpRequest, message_id: str, payload: StatusIn) -> dict[str, Any]:
     """`{"status": "read"}` on a person's message shows them blue ticks (WhatsApp is told by a worker)."""
-    from django.db import transaction
-
     from sauti.api.tasks import mark_read
 
     message = _access_message(request.workspace, message_id)  # type: ignore[attr-defined]
