@@ -33,5 +33,8 @@ urlpatterns = [
     path("w/<uuid:workspace>/settings/tokens/", include("sauti.api.urls")),
     path("w/<uuid:workspace>/settings/webhooks/", include("sauti.integrations.urls")),
     path("w/<uuid:workspace>/journeys/", include("sauti.journeys.urls")),
+    path("w/<uuid:workspace>/content/", include("sauti.content.urls")),
+    path("w/<uuid:workspace>/people/", include("sauti.contacts.urls")),
+    path("w/<uuid:workspace>/settings/people-fields/", include("sauti.contacts.urls_fields")),
     path("", api.urls),
 ]

@@ -39,7 +39,32 @@ def test_a_bad_contact_check_names_the_field(api, body, field):
     assert response.json()["errors"][0]["source"]["pointer"] == f"/{field}"
 
 
+SCHEMA = {"version": "0.0.1-alpha", "fields": [
+    {"name": "district", "display": "District", "type": "STRING", "is_private": False},
+    {"name": "children", "display": "Children", "type": "NUMBER"},
+    {"name": "consent", "display": "Consent Given", "type": "BOOLEAN", "default": False, "is_private": True},
+    {"name": "gender", "display": "Gender", "type": "ENUM", "null": False, "default": "UNDISCLOSED",
+     "enum": [{"value": "FEMALE", "display": "Female"}, {"value": "MALE", "display": "Male"},
+              {"value": "UNDISCLOSED", "display": "Undisclosed"}]}]}
+
+
+def test_the_field_schema_is_turns_and_a_post_adds_fields(api, workspace):
+    before = api.get("/v1/contacts/schemas").json()
+    names = [f["name"] for f in before["fields"]]
+    assert {"name", "surname", "language", "opted_in", "whatsapp_id"} <= set(names)
+    assert all({"name", "display", "type", "is_private", "custom"} <= set(f) for f in before["fields"])
+    after = api.post("/v1/contacts/schemas", SCHEMA)
+    assert after.status_code == 200, after.content
+    fields = {f["name"]: f for f in after.json()["fields"]}
+    assert fields["gender"]["type"] == "ENUM" and fields["gender"]["custom"] is True
+    assert fields["consent"]["is_private"] is True
+    assert after.json()["uuid"] != before["uuid"]
+    bad = api.post("/v1/contacts/schemas", {"fields": [{"name": "x", "type": "COLOUR"}]})
+    assert bad.status_code == 400 and bad.json()["errors"][0]["source"]["pointer"] == "/fields/0/type"
+
+
 def test_profile_reads_and_changes_only_the_named_fields(client, api, api_token, workspace):
+    api.post("/v1/contacts/schemas", SCHEMA)
     Contact.objects.create(workspace=workspace, wa_id="27820000001", whatsapp_profile_name="Ana W",
                            fields={"district": "Lusaka"})
     profile = api.get("/v1/contacts/27820000001/profile").json()
@@ -47,13 +72,59 @@ def test_profile_reads_and_changes_only_the_named_fields(client, api, api_token,
     assert profile["fields"]["whatsapp_id"] == "27820000001" and profile["fields"]["district"] == "Lusaka"
     assert profile["fields"]["opted_in"] is False and profile["fields"]["name"] is None
     changed = patch(client, api_token, "/v1/contacts/27820000001/profile",
-                    {"name": "Ana", "opted_in": True, "children": 2})
+                    {"name": "Ana", "opted_in": True, "children": 2, "gender": "FEMALE"})
     assert changed.status_code == 200, changed.content
     fields = changed.json()["fields"]
     assert fields["name"] == "Ana" and fields["opted_in"] is True and fields["opted_in_at"].endswith("Z")
-    assert fields["children"] == 2 and fields["district"] == "Lusaka"
+    assert fields["children"] == 2 and fields["district"] == "Lusaka" and fields["gender"] == "FEMALE"
     contact = Contact.objects.get(wa_id="27820000001")
-    assert contact.name == "Ana" and contact.fields == {"district": "Lusaka", "children": 2}
+    assert contact.name == "Ana" and contact.fields["district"] == "Lusaka"
+
+
+def test_a_value_the_schema_refuses_names_the_field_and_changes_nothing(client, api, api_token, workspace):
+    api.post("/v1/contacts/schemas", SCHEMA)
+    Contact.objects.create(workspace=workspace, wa_id="27820000001")
+    for body, field in (({"name": "Ana", "gender": "ROBOT"}, "gender"), ({"children": "many"}, "children"),
+                        ({"shoe_size": 42}, "shoe_size")):
+        response = patch(client, api_token, "/v1/contacts/27820000001/profile", body)
+        assert response.status_code == 400, body
+        assert response.json()["errors"][0]["source"]["pointer"] == f"/{field}"
+    assert Contact.objects.get().name == ""
+
+
+def test_bulk_import_creates_updates_and_reports_each_bad_row(api, workspace):
+    api.post("/v1/contacts/schemas", SCHEMA)
+    Contact.objects.create(workspace=workspace, wa_id="27820000001", name="Old")
+    response = api.post("/v1/contacts/import", {"contacts": [
+        {"whatsapp_id": "+27 82 000 0001", "name": "Ana"},
+        {"whatsapp_id": "27820000002", "name": "Ben", "children": 3},
+        {"whatsapp_id": "not a number"},
+        {"whatsapp_id": "27820000003", "gender": "ROBOT"},
+    ]})
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert (body["created"], body["updated"], body["invalid"]) == (1, 1, 2)
+    assert [r["status"] for r in body["contacts"]] == ["updated", "created", "invalid", "invalid"]
+    assert body["contacts"][3]["error"]["field"] == "gender"
+    assert Contact.objects.get(wa_id="27820000001").name == "Ana"
+    assert Contact.objects.get(wa_id="27820000002").fields["children"] == 3
+    assert not Contact.objects.filter(wa_id="27820000003").exists()
+    skipped = api.post("/v1/contacts/import", {"contacts": [{"whatsapp_id": "27820000001", "name": "Zed"}],
+                                               "update_existing": False}).json()
+    assert skipped["skipped"] == 1 and Contact.objects.get(wa_id="27820000001").name == "Ana"
+
+
+def test_deleting_a_contact_erases_them_and_only_in_this_workspace(client, api, api_token, workspace):
+    from sauti.accounts.services import create_workspace
+    from sauti.api.services import create_token
+
+    Contact.objects.create(workspace=workspace, wa_id="27820000001")
+    other = create_token(create_workspace(name="Other", phone_number_id="555"))[1]
+    assert client.delete("/v1/contacts/27820000001", HTTP_AUTHORIZATION=f"Bearer {other}").status_code == 404
+    response = client.delete("/v1/contacts/27820000001", HTTP_AUTHORIZATION=f"Bearer {api_token}")
+    assert response.status_code == 200 and response.json()["success"] is True
+    assert not Contact.objects.filter(wa_id="27820000001").exists()
+    assert client.delete("/v1/contacts/27820000001", HTTP_AUTHORIZATION=f"Bearer {api_token}").status_code == 404
 
 
 @pytest.mark.parametrize(("body", "field"), [

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import re
 from typing import Any, Literal
@@ -17,7 +16,8 @@ from sauti.api.errors import invalid, not_found
 from sauti.api.messages import WA_ID
 from sauti.api.schemas import errors
 from sauti.contacts.models import Contact
-from sauti.contacts.services import contact_profile, update_contact_fields
+from sauti.contacts.schema import FieldValueInvalid, profile_document
+from sauti.contacts.services import update_contact_fields
 
 router = Router(tags=["contacts"])
 PROFILE_VERSION = "0.0.1-alpha"
@@ -85,17 +85,9 @@ def _access_contact(workspace: Workspace, wa_id: str) -> Contact:
     return contact
 
 
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, dt.datetime):
-        return value.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return value
-
-
 def profile_of(contact: Contact) -> dict[str, Any]:
-    fields = {key: _jsonable(value) for key, value in contact_profile(contact).items()}
-    return {"version": PROFILE_VERSION, "fields": fields}
+    """Every field of the contact as the workspace's schema defines them (People's profile_document)."""
+    return {"version": PROFILE_VERSION, "fields": profile_document(contact)}
 
 
 @router.get("/contacts/{wa_id}/profile", auth=needs("contacts:read"), response={200: ProfileOut, **errors(404)},
@@ -125,21 +117,9 @@ def patch_profile(request: HttpRequest, wa_id: str = WA_ID) -> dict[str, Any]:
             raise invalid(key, "is read-only")
         if not FIELD_NAME.match(key):
             raise invalid(key or "body", "a field name is a letter or _ then letters, digits or _ (at most 64)")
-    _update(contact, values)
-    contact.refresh_from_db()
-    return profile_of(contact)
-
-
-def _update(contact: Contact, values: dict[str, Any]) -> None:
-    """Through the contacts service; its schema errors become a 400 naming the field."""
     try:
-        from sauti.contacts.schema import FieldValueInvalid  # the People branch's field schema
-    except ImportError:  # pragma: no cover - until that lands
-        FieldValueInvalid = None  # noqa: N806
-    if FieldValueInvalid is None:
-        update_contact_fields(contact, values)
-        return
-    try:
-        update_contact_fields(contact, values)
+        update_contact_fields(contact, values, source="api")
     except FieldValueInvalid as exc:
         raise invalid(str(exc.field), str(exc.message)) from exc
+    contact.refresh_from_db()
+    return profile_of(contact)

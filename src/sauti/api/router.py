@@ -67,9 +67,10 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 
 def _register() -> None:
-    from sauti.api import contacts, exports, flow_results, media, messages, stacks
+    from sauti.api import contacts, exports, flow_results, media, messages, people, stacks
 
     api.add_router("/v1", messages.router)
+    api.add_router("/v1", people.router)  # before contacts: /contacts/schemas is not a wa_id
     api.add_router("/v1", contacts.router)
     api.add_router("/v1", media.router)
     api.add_router("/v1", stacks.router)

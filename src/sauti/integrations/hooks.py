@@ -13,14 +13,15 @@ from sauti.integrations.interest import CONTEXT, interests
 from sauti.integrations.models import JOURNEY_OUTBOUND, TURN, WHATSAPP
 
 
-def after_webhook_event(event_id: int, workspace_ids: Iterable[int]) -> None:
-    """A Cloud API event was stored as messages and statuses: tell `whatsapp` webhooks and
-    refresh context integrations."""
+def after_webhook_events(event_ids: list[int], workspace_ids: Iterable[int]) -> None:
+    """A batch of Cloud API events was stored as messages and statuses: tell `whatsapp` webhooks
+    and refresh context integrations (one task for the batch, in the events' order)."""
     wanted = set().union(*(interests(w) for w in workspace_ids))
-    if WHATSAPP in wanted or CONTEXT in wanted:
-        from sauti.integrations.tasks import fan_out_event
+    if (WHATSAPP in wanted or CONTEXT in wanted) and event_ids:
+        from sauti.integrations.tasks import fan_out_events
 
-        transaction.on_commit(lambda: fan_out_event.enqueue(event_id))
+        ids = sorted(event_ids)
+        transaction.on_commit(lambda: fan_out_events.enqueue(ids))
 
 
 def after_messages_sent(workspace_id: int, message_ids: Iterable[int]) -> None:

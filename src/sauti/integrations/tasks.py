@@ -18,9 +18,14 @@ def _refresh_all(chat_ids: list[int]) -> None:
 
 
 @task(queue_name="default")
-def fan_out_event(event_id: int) -> int:
-    webhook_ids, chat_ids = fanout.fan_out_event(event_id)
-    _deliver_all(webhook_ids)
+def fan_out_events(event_ids: list[int]) -> int:
+    webhook_ids: set[int] = set()
+    chat_ids: list[int] = []
+    for event_id in event_ids:
+        hooks, chats = fanout.fan_out_event(event_id)
+        webhook_ids.update(hooks)
+        chat_ids += [c for c in chats if c not in chat_ids]
+    _deliver_all(sorted(webhook_ids))
     _refresh_all(chat_ids)
     return len(webhook_ids)
 

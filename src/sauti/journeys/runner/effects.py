@@ -7,7 +7,9 @@ import logging
 from dataclasses import dataclass, field
 from typing import Any
 
+from sauti.contacts.schema import FieldValueInvalid
 from sauti.contacts.services import update_contact_fields
+from sauti.content.services import TemplateParamsInvalid, prepare_template_message
 from sauti.journeys.engine import HttpResponse
 from sauti.journeys.engine import effects as fx
 from sauti.journeys.models import Dictionary, Journey, JourneyLog, JourneyResult, Session
@@ -49,6 +51,13 @@ def apply(ctx: EffectContext, effect: fx.Effect) -> Any:
 def _send(ctx: EffectContext, effect: fx.SendMessage) -> None:
     session = ctx.session
     body = _string_ids(dict(effect.message))
+    if body.get("type") == "template":
+        try:
+            body = prepare_template_message(session.workspace, body)
+        except TemplateParamsInvalid as exc:
+            name = (body.get("template") or {}).get("name", "")
+            log(ctx, "error", f"template {name} not sent: {exc}", effect.card)
+            return
     try:
         message = queue_message(session.workspace, session.contact, body, author_type=Message.AuthorType.SYSTEM,
                                 author_id=str(session.journey.uuid), author_name=session.journey.name,
@@ -83,7 +92,19 @@ def _send_content(ctx: EffectContext, effect: fx.SendContent) -> None:
 
 
 def _update_contact(ctx: EffectContext, effect: fx.UpdateContact) -> None:
-    update_contact_fields(ctx.session.contact, dict(effect.fields))
+    """As in Turn, each field is its own change: a value the schema refuses is logged as an error
+    and the others are still written; the session goes on."""
+    fields = dict(effect.fields)
+    while fields:
+        try:
+            update_contact_fields(ctx.session.contact, fields, source="journey")
+            return
+        except FieldValueInvalid as exc:
+            log(ctx, "error", f"update_contact: {exc.field}: {exc.message}")
+            bad = next((key for key in fields if str(key).strip().lower() == exc.field), None)
+            if bad is None:
+                return
+            del fields[bad]
 
 
 def _add_label(ctx: EffectContext, effect: fx.AddLabel) -> None:

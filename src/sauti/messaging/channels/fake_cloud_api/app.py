@@ -11,7 +11,7 @@ import hmac
 import logging
 import re
 
-from . import control_api, media_api, messages_api, templates_api
+from . import control_api, media_api, messages_api, templates_api, uploads_api
 from .config import FakeCloudAPIConfig
 from .errors import ACCESS_TOKEN, GraphError, unknown_object
 from .http_io import BodyTooLarge, Receive, Request, Response, Scope, Send, json_response, read_request
@@ -74,6 +74,10 @@ class FakeCloudAPI:
                 return await media_api.upload(self, request, owner)
             case [owner, "message_templates"] if method in ("GET", "POST", "DELETE"):
                 return await templates_api.route(self, request, owner)
+            case [app_id, "uploads"] if method == "POST":
+                return await uploads_api.open_session(self, request, app_id)
+            case [session_id] if session_id.startswith("upload:") and method == "POST":
+                return await uploads_api.upload(self, request, session_id)
             case [object_id] if object_id in self.store.media:
                 return await media_api.object_route(self, request, object_id)
             case [object_id] if object_id in self.store.templates:

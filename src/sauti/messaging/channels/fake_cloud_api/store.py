@@ -53,6 +53,8 @@ class Store:
     templates: dict[str, Template] = field(default_factory=dict)
     faults: list[Fault] = field(default_factory=list)
     conversations: dict[tuple[str, str], tuple[str, int]] = field(default_factory=dict)
+    upload_sessions: dict[str, dict[str, Any]] = field(default_factory=dict)
+    upload_handles: dict[str, bytes] = field(default_factory=dict)
 
     def reset(self) -> None:
         """Forget everything, for test isolation against a long-running fake."""
@@ -61,6 +63,8 @@ class Store:
         self.media.clear()
         self.templates.clear()
         self.conversations.clear()
+        self.upload_sessions.clear()
+        self.upload_handles.clear()
 
     def record_sent(self, wamid: str, to: str, wa_id: str, body: Any) -> None:
         self.sent.append({"id": wamid, "to": to, "wa_id": wa_id, "body": body, "received_at": now_iso()})

@@ -132,6 +132,13 @@ def _check_header(component: dict[str, Any], path: str, category: str) -> None:
     if header_format not in _HEADER_FORMATS:
         raise _error(f"{path}.format", f"must be one of {', '.join(_HEADER_FORMATS)}")
     component["format"] = header_format
+    if header_format in ("IMAGE", "VIDEO", "DOCUMENT"):
+        example = component.get("example")
+        handles = example.get("header_handle") if isinstance(example, dict) else None
+        if not (isinstance(handles, list) and handles and all(isinstance(h, str) and h for h in handles)):
+            raise _error(f"{path}.example.header_handle", "a media header needs a sample file: give the upload "
+                                                          "handle from the Resumable Upload API")
+        return
     if header_format != "TEXT":
         return
     text = _text(component, "text", path, 60)

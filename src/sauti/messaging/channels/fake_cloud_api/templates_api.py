@@ -92,9 +92,14 @@ async def object_route(fake: FakeCloudAPI, request: Request, template_id: str) -
         if category not in CATEGORIES:
             raise bad_param("category", f"must be one of {', '.join(CATEGORIES)}")
         components = check_components(data["components"], category) if "components" in data else template.components
+        # Meta reviews an edited template again: rejected and approved ones go back to PENDING.
+        review = "components" in data and template.status in ("REJECTED", "APPROVED", "PAUSED")
         replacement = Template(template.id, template.name, template.language, category, components,
-                               status=template.status, reason=template.reason)
+                               status="PENDING" if review else template.status,
+                               reason=None if review else template.reason)
         fake.store.templates[template_id] = replacement
+        if review:
+            fake.schedule_review(template.id)
         return json_response({"success": True})
     raise unknown_object(template_id, request.method)
 

@@ -215,6 +215,12 @@ def message_text(message: dict[str, Any]) -> str:
         parts = [body.get("name"), body.get("address")]
         text = ", ".join(str(p) for p in parts if p)
         return text or f"{body.get('latitude')}, {body.get('longitude')}"
+    if kind == "template":
+        # Sauti's own template sends carry what the person reads (sauti.content.templates.rendered).
+        shown = message.get("_rendered") if isinstance(message.get("_rendered"), dict) else {}
+        header = shown.get("header") if isinstance(shown.get("header"), dict) else {}
+        parts = [header.get("text"), shown.get("body"), shown.get("footer")]
+        return "\n".join(str(p) for p in parts if p) or str(body.get("name") or "")
     if kind == "reaction":
         return str(body.get("emoji") or "")
     if kind == "contacts":
