@@ -12,6 +12,9 @@ from tests.support import drain_tasks, post_webhook, text_webhook
 
 pytestmark = pytest.mark.django_db
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+# A real 1×1 PNG: the library checks that a file is what its type says.
+PNG_FILE = bytes.fromhex("89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489"
+                         "0000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082")
 
 
 @pytest.fixture(scope="module")
@@ -46,3 +49,21 @@ def test_media_not_in_this_workspace_or_gone_from_whatsapp_is_404(client, api, w
     inbound_image(client, "999999999")  # named by a message, unknown to WhatsApp
     response = api.get("/v1/media/999999999")
     assert response.status_code == 404 and "30 days" in response.json()["errors"][0]["details"]
+
+
+def test_upload_download_send_by_id_and_delete(client, api, api_token, workspace, fake):
+    from sauti.content.models import Media
+
+    Workspace.objects.filter(id=workspace.id).update(graph_url=f"{fake.url}/v23.0")
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {api_token}"}
+    uploaded = client.post("/v1/media", data=PNG_FILE, content_type="image/png", **headers)
+    assert uploaded.status_code == 200, uploaded.content
+    (item,) = uploaded.json()["media"]
+    assert Media.objects.get(uuid=item["id"]).content_type == "image/png"
+    download = api.get(f"/v1/media/{item['id']}")
+    assert download.content == PNG_FILE and download["Content-Type"] == "image/png"
+    refused = client.post("/v1/media", data=b"not a png", content_type="image/png", **headers)
+    assert refused.status_code == 400 and refused.json()["errors"][0]["code"] == 1009
+    assert client.delete(f"/v1/media/{item['id']}", **headers).json() == {"success": True}
+    assert api.get(f"/v1/media/{item['id']}").status_code == 404
+    assert client.delete(f"/v1/media/{item['id']}", **headers).status_code == 404

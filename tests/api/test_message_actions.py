@@ -11,6 +11,7 @@ import pytest
 from sauti.accounts.models import Workspace
 from sauti.messaging.channels.fake_cloud_api.server import FakeCloudAPIConfig, start_in_thread
 from sauti.messaging.models import Message
+from tests.api.support import approved_template
 from tests.conftest import APP_SECRET, PHONE_NUMBER_ID
 from tests.support import drain_tasks, post_webhook, text_webhook
 
@@ -36,6 +37,7 @@ def put(client: Any, token: str, path: str, body: Any) -> Any:
 
 
 def test_the_legacy_hsm_form_becomes_a_template_with_its_parameters_in_order(api, workspace):
+    approved_template(workspace, "appointment", "Hi {{1}}, see you on {{2}}. Bring {{3}}.")
     response = api.post("/v1/messages", {"to": "27820000002", "type": "hsm", "hsm": {
         "namespace": "ns", "element_name": "appointment", "language": {"code": "en", "policy": "deterministic"},
         "localizable_params": [{"default": "Ana"}, {"default": "Tuesday"},
@@ -46,7 +48,8 @@ def test_the_legacy_hsm_form_becomes_a_template_with_its_parameters_in_order(api
     (body,) = template["components"]
     assert body["type"] == "body"
     assert body["parameters"][:2] == [{"type": "text", "text": "Ana"}, {"type": "text", "text": "Tuesday"}]
-    assert body["parameters"][2]["currency"] == {"fallback_value": "$10", "code": "USD", "amount_1000": 10000}
+    # Currency and date-time parameters go as their text (`default`), checked like every other value.
+    assert body["parameters"][2] == {"type": "text", "text": "$10"}
 
 
 @pytest.mark.parametrize(("hsm", "field"), [
@@ -56,6 +59,7 @@ def test_the_legacy_hsm_form_becomes_a_template_with_its_parameters_in_order(api
      "hsm.localizable_params.0"),
 ])
 def test_a_bad_hsm_names_its_field(api, workspace, hsm, field):
+    approved_template(workspace, "x", "Hello")
     response = api.post("/v1/messages", {"to": "27820000002", "type": "hsm", "hsm": hsm})
     assert response.status_code == 400
     assert f"'{field}'" in response.json()["errors"][0]["details"]
@@ -99,3 +103,24 @@ def test_another_workspaces_message_is_not_found(client, inbound):
     labels = client.post("/v1/messages/wamid.IN1/labels", data=json.dumps({"labels": ["x"]}),
                          content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {other}")
     assert labels.status_code == 404
+
+
+def test_templates_are_checked_against_the_stored_template_before_anything_is_queued(api, workspace):
+    approved_template(workspace, "reminder", "Hi {{1}}, your visit is on {{2}}.")
+    template = {"namespace": "ns", "name": "reminder", "language": {"code": "en", "policy": "deterministic"}}
+    too_few = api.post("/v1/messages", {"to": "27820000002", "type": "template", "template": {
+        **template, "components": [{"type": "body", "parameters": [{"type": "text", "text": "Ana"}]}]}})
+    assert too_few.status_code == 400 and too_few.json()["errors"][0]["source"]["pointer"].startswith("/template/")
+    unknown = api.post("/v1/messages", {"to": "27820000002", "type": "template",
+                                        "template": {**template, "name": "nothing_like_it"}})
+    assert unknown.status_code == 404 and unknown.json()["errors"][0]["code"] == -1
+    other_language = api.post("/v1/messages", {"to": "27820000002", "type": "template",
+                                               "template": {**template, "language": {"code": "pt_BR"}}})
+    assert other_language.status_code == 404 and "has no 'pt_BR' version" in other_language.json()["errors"][0][
+        "details"]
+    assert Message.objects.count() == 0
+    ok = api.post("/v1/messages", {"to": "27820000002", "type": "template", "template": {
+        **template, "components": [{"type": "body", "parameters": [{"type": "text", "text": "Ana"},
+                                                                   {"type": "text", "text": "Monday"}]}]}})
+    assert ok.status_code == 200, ok.content
+    assert "Hi Ana, your visit is on Monday." in Message.objects.get().text

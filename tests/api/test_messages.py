@@ -69,6 +69,9 @@ def test_every_message_type_is_accepted(api, ana, body):
 
 
 def test_a_template_goes_out_even_outside_the_window(api, workspace):
+    from tests.api.support import approved_template
+
+    approved_template(workspace, "hello_world", "Hello {{1}}")
     body = {"to": "27820000099", "type": "template", "template": {
         "namespace": "legacy-ns", "name": "hello_world", "language": {"code": "en", "policy": "deterministic"},
         "components": [{"type": "BODY", "parameters": [{"type": "text", "text": "Ana"}]}]}}

@@ -13,6 +13,7 @@ from ninja import Field, Path, Router, Schema
 from pydantic import ConfigDict, StringConstraints
 
 from sauti.accounts.models import Workspace
+from sauti.api import sending
 from sauti.api.auth import needs
 from sauti.api.bodies import to_cloud_body
 from sauti.api.errors import WINDOW_CLOSED, ApiError, invalid, not_found
@@ -111,8 +112,13 @@ def send_message(request: HttpRequest, payload: MessageIn) -> dict[str, Any]:
         # One commit: the sender (which may send within milliseconds) sees the message and the
         # body the `turn` webhook repeats together.
         with transaction.atomic():
-            message = queue_message(workspace, contact, body, author_type=Message.AuthorType.SYSTEM,
-                                    author_id=str(token.uuid), author_name=token.name)
+            if body["type"] == "template":
+                message = sending.send_stored_template(workspace, contact, body, author_id=str(token.uuid),
+                                                       author_name=token.name)
+            else:
+                message = queue_message(workspace, contact, sending.resolve_library_media(workspace, body),
+                                        author_type=Message.AuthorType.SYSTEM, author_id=str(token.uuid),
+                                        author_name=token.name)
             outbound.remember_api_body(workspace, message, posted)
     except SendRefused as exc:
         raise ApiError(400, WINDOW_CLOSED, "Message failed to send because the 24-hour window is closed",

@@ -67,7 +67,7 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 
 def _register() -> None:
-    from sauti.api import contacts, exports, flow_results, media, messages, people, stacks
+    from sauti.api import contacts, exports, flow_results, media, messages, people, stacks, templates
 
     api.add_router("/v1", messages.router)
     api.add_router("/v1", people.router)  # before contacts: /contacts/schemas is not a wa_id
@@ -76,6 +76,7 @@ def _register() -> None:
     api.add_router("/v1", stacks.router)
     api.add_router("/v1", flow_results.router)
     api.add_router("/v1", exports.router)
+    api.add_router("", templates.router)
 
 
 _register()
