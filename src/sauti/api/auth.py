@@ -99,6 +99,7 @@ class AccessTokenParam(APIKeyQuery):
         if request.GET.get("access_token"):
             return request.GET["access_token"]
         content_type = request.content_type or ""
+        _ = request.body  # read (and keep) the raw body first: parsing the form would consume it
         if content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
             return request.POST.get("access_token")
         if content_type == "application/json" and request.body:
