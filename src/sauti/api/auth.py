@@ -101,7 +101,10 @@ class AccessTokenParam(APIKeyQuery):
         content_type = request.content_type or ""
         _ = request.body  # read (and keep) the raw body first: parsing the form would consume it
         if content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
-            return request.POST.get("access_token")
+            try:
+                return request.POST.get("access_token")
+            except Exception:  # a malformed form (multipart without its boundary, …): no token in it
+                return None
         if content_type == "application/json" and request.body:
             try:
                 body = json.loads(request.body)

@@ -51,7 +51,10 @@ def _body(request: HttpRequest) -> dict[str, Any]:
         if not isinstance(data, dict):
             raise invalid("body", "must be a JSON object")
     else:
-        data = {key: request.POST.get(key) for key in request.POST}
+        try:
+            data = {key: request.POST.get(key) for key in request.POST}
+        except Exception as exc:  # a malformed form (multipart without its boundary, …)
+            raise invalid("body", "send JSON or a form-encoded body") from exc
     data.pop("access_token", None)
     components = data.get("components")
     if isinstance(components, str):
