@@ -42,6 +42,8 @@ INSTALLED_APPS = [
     "channels",
     "django_tasks",
     "django_tasks_db",
+    # django-ninja's own Swagger UI files, so /api/docs loads nothing from a CDN.
+    "ninja",
     "sauti.accounts",
     "sauti.contacts",
     "sauti.messaging",
@@ -68,6 +70,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "sauti.api.middleware.RateLimitHeaders",
 ]
 
 ROOT_URLCONF = "sauti.urls"
@@ -174,7 +177,32 @@ SAUTI_SEND_LEASE_SECONDS = float(os.environ.get("SAUTI_SEND_LEASE_SECONDS", "120
 SAUTI_CONTACT_LEASE_SECONDS = float(os.environ.get("SAUTI_CONTACT_LEASE_SECONDS", "60"))
 # Work older than this whose task seems lost (a killed worker) is enqueued again by the scheduler.
 SAUTI_SWEEP_AFTER_SECONDS = float(os.environ.get("SAUTI_SWEEP_AFTER_SECONDS", "30"))
-SAUTI_API_RATE_LIMIT = int(os.environ.get("SAUTI_API_RATE_LIMIT", "600"))  # calls per minute per token
+# API rate limits per token: calls per window (seconds) in each of Turn's buckets (general, text
+# sends, media sends); SAUTI_API_RATE_LIMIT_TEXT / _MEDIA / _GENERAL override one bucket. The
+# default (100 a second) lets one client keep a number sending at its full rate (80 a second).
+SAUTI_API_RATE_LIMIT = int(os.environ.get("SAUTI_API_RATE_LIMIT", "6000"))
+SAUTI_API_RATE_WINDOW = int(os.environ.get("SAUTI_API_RATE_WINDOW", "60"))
+SAUTI_API_RATE_LIMITS = {bucket: int(os.environ[f"SAUTI_API_RATE_LIMIT_{bucket.upper()}"])
+                         for bucket in ("general", "text", "media")
+                         if os.environ.get(f"SAUTI_API_RATE_LIMIT_{bucket.upper()}")}
+# Where calls are counted: auto (Redis when REDIS_URL is set, else PostgreSQL, else this process),
+# redis, database or memory.
+SAUTI_API_RATE_BACKEND = os.environ.get("SAUTI_API_RATE_BACKEND", "auto")
+# The address people reach this installation at (links in emails), e.g. https://sauti.example.org
+SAUTI_PUBLIC_URL = os.environ.get("SAUTI_PUBLIC_URL", "")
+# Outbound webhooks: seconds to wait for an endpoint, the pauses between retries (after the last
+# one the delivery fails and the endpoint is disabled), and how soon other processes see changes.
+SAUTI_WEBHOOK_TIMEOUT = float(os.environ.get("SAUTI_WEBHOOK_TIMEOUT", "10"))
+SAUTI_WEBHOOK_RETRY_DELAYS = [float(s) for s in
+                              os.environ.get("SAUTI_WEBHOOK_RETRY_DELAYS", "10,60,300,1800,7200,21600").split(",")
+                              if s.strip()]
+SAUTI_WEBHOOK_CACHE_SECONDS = float(os.environ.get("SAUTI_WEBHOOK_CACHE_SECONDS", "5"))
+SAUTI_WEBHOOK_LOG_DAYS = int(os.environ.get("SAUTI_WEBHOOK_LOG_DAYS", "30"))  # the delivery log's memory
+# Conversation claims last this long after the claimant's last X-Turn-Claim-Extend.
+SAUTI_CLAIM_SECONDS = int(os.environ.get("SAUTI_CLAIM_SECONDS", "300"))
+# Context integrations: seconds to wait for an answer, and how many recent messages they are sent.
+SAUTI_CONTEXT_TIMEOUT = float(os.environ.get("SAUTI_CONTEXT_TIMEOUT", "5"))
+SAUTI_CONTEXT_MESSAGES = int(os.environ.get("SAUTI_CONTEXT_MESSAGES", "10"))
 
 LOGGING = {
     "version": 1,

@@ -38,6 +38,8 @@ urlpatterns = [
          name="team-revoke"),
     path("w/<uuid:workspace>/settings/audit/", team_views.audit_log, name="audit-log"),
     path("invitations/<str:token>/", team_views.invitation, name="invitation"),
+    path("w/<uuid:workspace>/settings/tokens/", include("sauti.api.urls")),
+    path("w/<uuid:workspace>/settings/webhooks/", include("sauti.integrations.urls")),
     path("w/<uuid:workspace>/journeys/", include("sauti.journeys.urls")),
     path("w/<uuid:workspace>/content/", include("sauti.content.urls")),
     path("w/<uuid:workspace>/people/", include("sauti.contacts.urls")),

@@ -11,7 +11,7 @@ from typing import Any
 from sauti.api.errors import ApiError, invalid, missing
 
 MEDIA = ("image", "video", "audio", "document", "sticker")
-TYPES = ("text", "template", "interactive", "reaction", "location", "contacts", *MEDIA)
+TYPES = ("text", "template", "interactive", "reaction", "location", "contacts", "hsm", *MEDIA)
 MAX_TEXT = 4096
 
 
@@ -41,6 +41,8 @@ def to_cloud_body(data: Any) -> tuple[str, dict[str, Any]]:
         body[kind] = _media(kind, content)
     elif kind == "template":
         body["template"] = _template(content)
+    elif kind == "hsm":
+        body = {"type": "template", "template": _hsm(content)}
     elif kind == "interactive":
         body["interactive"] = _interactive(content)
     elif kind == "reaction":
@@ -98,6 +100,39 @@ def _template(content: dict[str, Any]) -> dict[str, Any]:
             raise invalid("template.components", "must be a list")
         out["components"] = [_component(c, i) for i, c in enumerate(components)]
     return out
+
+
+def _hsm(content: dict[str, Any]) -> dict[str, Any]:
+    """The legacy On-Premises `hsm` form: `element_name` and positional `localizable_params`."""
+    name = content.get("element_name")
+    if not name or not isinstance(name, str):
+        raise missing("hsm.element_name")
+    language = content.get("language")
+    code = language.get("code") if isinstance(language, dict) else language
+    if not code or not isinstance(code, str):
+        raise missing("hsm.language.code")
+    params = content.get("localizable_params", [])
+    if not isinstance(params, list):
+        raise invalid("hsm.localizable_params", "must be a list")
+    out: dict[str, Any] = {"name": name, "language": {"code": code}}
+    if params:
+        out["components"] = [{"type": "body", "parameters": [_localizable(p, i) for i, p in enumerate(params)]}]
+    return out
+
+
+def _localizable(param: Any, index: int) -> dict[str, Any]:
+    where = f"hsm.localizable_params.{index}"
+    if not isinstance(param, dict) or not isinstance(param.get("default"), str | int | float):
+        raise invalid(where, 'each parameter is an object with a "default" text')
+    default = str(param["default"])
+    if isinstance(param.get("currency"), dict):
+        currency = param["currency"]
+        return {"type": "currency", "currency": {"fallback_value": default,
+                                                 "code": str(currency.get("currency_code", "")),
+                                                 "amount_1000": currency.get("amount_1000", 0)}}
+    if isinstance(param.get("date_time"), dict):
+        return {"type": "date_time", "date_time": {"fallback_value": default}}
+    return {"type": "text", "text": default}
 
 
 def _component(component: Any, index: int) -> dict[str, Any]:

@@ -13,6 +13,7 @@ from typing import Any
 MISSING = 1008  # required parameter is missing
 INVALID = 1009  # parameter value is not valid
 UNAUTHORIZED = 1005  # access denied
+FORBIDDEN = 1005  # access denied: the token lacks the scope
 NOT_FOUND = 1006  # resource not found
 RATE_LIMITED = 1015  # too many requests
 WINDOW_CLOSED = 470  # message outside the 24-hour window (Turn's legacy code)

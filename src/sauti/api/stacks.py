@@ -18,7 +18,9 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 
 from sauti.accounts.models import Workspace
+from sauti.api.auth import needs
 from sauti.api.errors import CONFLICT, INVALID, ApiError, invalid, not_found
+from sauti.api.schemas import ErrorsOut
 from sauti.contacts.models import Contact
 from sauti.journeys import Diagnostic, JourneySyntaxError, Program, check_journey
 from sauti.journeys.lang.notebook import normalise_source, split_cells
@@ -101,16 +103,6 @@ class LogOut(Schema):
     message: str
     metadata: LogMetadata
     timestamp: int
-
-
-class ErrorItem(Schema):
-    code: int
-    title: str
-    details: str
-
-
-class ErrorsOut(Schema):
-    errors: list[ErrorItem]
 
 
 # ---------------------------------------------------------------------------------- errors
@@ -205,7 +197,8 @@ def stack_to_turn(journey: Journey, base: str) -> dict[str, Any]:
 
 
 # ---------------------------------------------------------------------------------- journeys
-@router.post("/stacks", response={201: StackOut, 400: ErrorsOut}, summary="Create a journey")
+@router.post("/stacks", auth=needs("journeys:write"), response={201: StackOut, 400: ErrorsOut},
+             summary="Create a journey")
 def create_stack(request: HttpRequest, payload: StackIn) -> Status[dict[str, Any]]:
     """Create a journey from a notebook (plain DSL or Markdown) and publish it at once.
 
@@ -223,7 +216,7 @@ def create_stack(request: HttpRequest, payload: StackIn) -> Status[dict[str, Any
     return Status(201, stack_to_turn(journey, _base_url(request)))
 
 
-@router.get("/stacks", response={200: list[StackOut]}, summary="List journeys")
+@router.get("/stacks", auth=needs("journeys:read"), response={200: list[StackOut]}, summary="List journeys")
 def list_stacks(request: HttpRequest) -> list[dict[str, Any]]:
     """Every journey of the token's workspace, by name."""
     journeys = (Journey.objects.filter(workspace=request.workspace)  # type: ignore[attr-defined]
@@ -232,12 +225,14 @@ def list_stacks(request: HttpRequest) -> list[dict[str, Any]]:
     return [stack_to_turn(journey, base) for journey in journeys]
 
 
-@router.get("/stacks/{stack_uuid}", response={200: StackOut, 404: ErrorsOut}, summary="Get a journey")
+@router.get("/stacks/{stack_uuid}", auth=needs("journeys:read"), response={200: StackOut, 404: ErrorsOut},
+            summary="Get a journey")
 def get_stack(request: HttpRequest, stack_uuid: str) -> dict[str, Any]:
     return stack_to_turn(_access_journey(request.workspace, stack_uuid), _base_url(request))  # type: ignore[attr-defined]
 
 
-@router.patch("/stacks/{stack_uuid}", response={200: StackOut, 400: ErrorsOut, 404: ErrorsOut},
+@router.patch("/stacks/{stack_uuid}", auth=needs("journeys:write"),
+              response={200: StackOut, 400: ErrorsOut, 404: ErrorsOut},
               summary="Edit or publish a journey")
 def update_stack(request: HttpRequest, stack_uuid: str, payload: StackPatch) -> dict[str, Any]:
     """Change the name, the notebook or `enabled`; `publish_latest_changes: true` publishes.
@@ -278,7 +273,8 @@ def _reference_message(contact: Contact, message_id: str) -> Message:
     return message
 
 
-@router.post("/stacks/{stack_uuid}/start", response={201: StartOut, 400: ErrorsOut, 404: ErrorsOut, 409: ErrorsOut},
+@router.post("/stacks/{stack_uuid}/start", auth=needs("journeys:write"),
+             response={201: StartOut, 400: ErrorsOut, 404: ErrorsOut, 409: ErrorsOut},
              summary="Start a journey for a contact")
 def start_stack(request: HttpRequest, stack_uuid: str, payload: StartIn) -> Status[dict[str, Any]]:
     """Start the journey now for one contact who has messaged the number before.
@@ -354,7 +350,8 @@ class _Versions:
         return len(text) - len(text.lstrip()) + 1 if text.strip() else None
 
 
-@router.get("/stacks/{stack_uuid}/logs", response={200: list[LogOut], 400: ErrorsOut, 404: ErrorsOut},
+@router.get("/stacks/{stack_uuid}/logs", auth=needs("journeys:read"),
+            response={200: list[LogOut], 400: ErrorsOut, 404: ErrorsOut},
             summary="A journey's most recent logs")
 def stack_logs(request: HttpRequest, stack_uuid: str,
                since: str | None = Query(None, alias="from",

@@ -27,6 +27,7 @@ from django.utils import timezone
 
 from sauti.accounts.models import Workspace
 from sauti.contacts.models import Contact
+from sauti.integrations.hooks import after_webhook_events
 from sauti.messaging.channels.whatsapp import webhook
 from sauti.messaging.inbound import handle_inbound, store_inbound_batch
 from sauti.messaging.models import Message, WebhookEvent
@@ -168,6 +169,8 @@ def _store(parsed: list[tuple[WebhookEvent, list[webhook.Item]]]) -> list[Messag
         stored += store_inbound_batch(workspaces[workspace_id], entries)
     for workspace_id, updates in statuses.items():
         apply_statuses(workspace_id, updates)
+    if stored or statuses:
+        after_webhook_events([event.id for event, _ in parsed], workspaces)
     return stored
 
 

@@ -23,6 +23,7 @@ from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
 
 from sauti.accounts.models import Workspace
+from sauti.integrations.hooks import after_messages_sent
 from sauti.messaging import live
 from sauti.messaging.channels.whatsapp.client import CloudAPIClient
 from sauti.messaging.channels.whatsapp.errors import CloudAPIError, Outcome
@@ -100,6 +101,7 @@ def record(results: list[tuple[Claimed, str | None, CloudAPIError | None]], work
             for message in missing:
                 message.provider_id = sent[message.id]
             Message.objects.bulk_update(missing, ["provider_id"])
+            after_messages_sent(workspace.id, sent)
         for claimed, _, err in results:
             if err is None:
                 continue

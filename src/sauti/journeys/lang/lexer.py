@@ -96,7 +96,7 @@ class Lexer:
                 self.line_start = self.pos
             elif ch == '"' or ch == "'":
                 out.append(self._string(ch))
-            elif ch.isdigit():
+            elif "0" <= ch <= "9":  # not str.isdigit(): "²" is a digit to Python, not a number to int()
                 out.append(self._number())
             elif _is_name_start(ch):
                 self.pos += 1
@@ -112,9 +112,9 @@ class Lexer:
                     out.append(Token(TokenKind.KEYWORD, tok.text, tok.line, tok.column, start, self.pos))
                 else:
                     out.append(self._tok(TokenKind.NAME, start))
-            elif ch == "&" and self.pos + 1 < stop and src[self.pos + 1].isdigit():
+            elif ch == "&" and self.pos + 1 < stop and "0" <= src[self.pos + 1] <= "9":
                 self.pos += 1
-                while self.pos < stop and src[self.pos].isdigit():
+                while self.pos < stop and "0" <= src[self.pos] <= "9":
                     self.pos += 1
                 out.append(self._tok(TokenKind.CAPTURE, start))
             elif ch in _PUNCT:
@@ -134,13 +134,13 @@ class Lexer:
 
     def _number(self) -> Token:
         src, stop, start = self.src, self.stop, self.pos
-        while self.pos < stop and (src[self.pos].isdigit() or src[self.pos] == "_"):
+        while self.pos < stop and ("0" <= src[self.pos] <= "9" or src[self.pos] == "_"):
             self.pos += 1
         is_float = False
-        if (self.pos + 1 < stop and src[self.pos] == "." and src[self.pos + 1].isdigit()):
+        if (self.pos + 1 < stop and src[self.pos] == "." and "0" <= src[self.pos + 1] <= "9"):
             is_float = True
             self.pos += 1
-            while self.pos < stop and (src[self.pos].isdigit() or src[self.pos] == "_"):
+            while self.pos < stop and ("0" <= src[self.pos] <= "9" or src[self.pos] == "_"):
                 self.pos += 1
         text = src[start:self.pos].replace("_", "")
         return self._tok(TokenKind.NUMBER, start, float(text) if is_float else int(text))
