@@ -21,8 +21,9 @@ from sauti.api.schemas import SuccessOut, errors
 from sauti.api.serializers import chat_to_turn, message_to_turn
 from sauti.contacts.models import Contact
 from sauti.contacts.services import contact_for_recipient
+from sauti.inbox.services import labels as inbox_labels
 from sauti.messaging.models import Message
-from sauti.messaging.services import SendRefused, add_message_labels, chat_for, queue_message
+from sauti.messaging.services import SendRefused, chat_for, queue_message
 
 router = Router(tags=["messages"])
 WA_ID = Path(..., description="the contact's WhatsApp id (or business-scoped user id)", examples=["27820000001"])
@@ -149,7 +150,13 @@ def label_message(request: HttpRequest, message_id: str, payload: LabelsIn) -> d
         if not label or len(label) > 100:
             raise invalid(f"labels.{i}", "a label is 1 to 100 characters")
     message = _access_message(request.workspace, message_id)  # type: ignore[attr-defined]
-    return {"labels": add_message_labels(message, labels)}
+    try:
+        # The inbox's own labelling: new names join the workspace's label catalogue, as in the inbox.
+        with transaction.atomic():
+            inbox_labels.label_message(message, labels)
+    except inbox_labels.LabelInvalid as exc:
+        raise invalid("labels", str(exc)) from exc
+    return {"labels": list(message.labels)}
 
 
 @router.get("/contacts/{wa_id}/messages", auth=needs("messages:read"), response={200: HistoryOut, **errors(404)},
