@@ -66,3 +66,36 @@ async def post_many(url: str, requests: list[tuple[bytes, dict[str, str]]], conc
     start = time.perf_counter()
     await asyncio.gather(*(connection() for _ in range(concurrency)))
     return time.perf_counter() - start
+
+
+class KeepAlivePool:
+    """A few keep-alive connections to one server, lent to whoever sends a request next.
+
+    For load with an order of its own (a person's messages one after another), where `post_many`'s
+    free-for-all queue does not fit.
+    """
+
+    def __init__(self, base_url: str, size: int = 16) -> None:
+        parts = urlsplit(base_url)
+        self.host, self.port = parts.hostname or "127.0.0.1", parts.port or 80
+        self.size = size
+        self._idle: asyncio.Queue[tuple[asyncio.StreamReader, asyncio.StreamWriter]] = asyncio.Queue()
+
+    async def __aenter__(self) -> KeepAlivePool:
+        for _ in range(self.size):
+            self._idle.put_nowait(await asyncio.open_connection(self.host, self.port))
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        while not self._idle.empty():
+            _, writer = self._idle.get_nowait()
+            writer.close()
+
+    async def request(self, method: str, path: str, body: bytes = b"") -> tuple[int, bytes]:
+        reader, writer = await self._idle.get()
+        try:
+            writer.write(f"{method} {path} HTTP/1.1\r\nHost: {self.host}:{self.port}\r\nContent-Length: {len(body)}\r\n"
+                         f"Content-Type: application/json\r\n\r\n".encode() + body)
+            return await _read_response(reader)
+        finally:
+            self._idle.put_nowait((reader, writer))

@@ -35,7 +35,8 @@ def post_webhook(client: Any, body: dict[str, Any] | bytes, app_secret: str, *, 
 
 
 def drain_tasks(max_tasks: int = 10_000) -> int:
-    """Run every queued background task through the real worker's claim-and-run path.
+    """Process every stored webhook event and run every queued background task, through the real
+    workers' claim-and-run paths, until nothing is left; returns how many tasks ran.
 
     (The worker's own loop also recycles database connections, which a test transaction
     cannot allow; claiming and running is the same code.)
@@ -43,14 +44,20 @@ def drain_tasks(max_tasks: int = 10_000) -> int:
     from django_tasks_db.models import DBTaskResult
     from django_tasks_db.utils import exclusive_transaction
 
+    from sauti.messaging.pipeline import process_pending_events
     from sauti.processes import task_worker
 
     worker = task_worker("test-worker")
-    for ran in range(max_tasks):
+    ran = 0
+    for _ in range(max_tasks):
+        events = process_pending_events()
         with exclusive_transaction():
             result = DBTaskResult.objects.ready().get_locked()
-            if result is None:
-                return ran
-            result.claim(worker.worker_id)
-        worker.run_task(result)
-    raise AssertionError("background tasks kept coming back")
+            if result is not None:
+                result.claim(worker.worker_id)
+        if result is None and not events:
+            return ran
+        if result is not None:
+            worker.run_task(result)
+            ran += 1
+    raise AssertionError("background work kept coming back")

@@ -46,19 +46,23 @@ def start_thread(name: str, target: Callable[[], None]) -> threading.Thread:
 
 
 class Background:
-    """Task workers, the sender and (optionally) the scheduler, each in its own thread."""
+    """Event lanes, task workers, the sender and (optionally) the scheduler, each in its own thread."""
 
-    def __init__(self, *, task_threads: int = 1, sender: bool = True, scheduler: bool = False,
-                 poll_interval: float = 0.05) -> None:
+    def __init__(self, *, task_threads: int = 1, lanes: int | None = None, sender: bool = True,
+                 scheduler: bool = False, poll_interval: float = 0.05) -> None:
+        from sauti.messaging.lane import EventLane
         from sauti.messaging.sender import Sender
         from sauti.timers.scheduler import Scheduler
 
+        self.lanes = [EventLane(idle=poll_interval) for _ in range(task_threads if lanes is None else lanes)]
         self.workers = [task_worker(worker_id("worker", i), poll_interval) for i in range(task_threads)]
         self.sender = Sender() if sender else None
         self.scheduler = Scheduler() if scheduler else None
         self.threads: list[threading.Thread] = []
 
     def start(self) -> None:
+        for i, lane in enumerate(self.lanes):
+            self.threads.append(start_thread(f"events-{i}", lane.run_forever))
         for i, worker in enumerate(self.workers):
             self.threads.append(start_thread(f"tasks-{i}", worker.run))
         if self.sender:
@@ -67,6 +71,8 @@ class Background:
             self.threads.append(start_thread("scheduler", self.scheduler.run_forever))
 
     def stop(self) -> None:
+        for lane in self.lanes:
+            lane.close()
         for worker in self.workers:
             worker.running = False
         if self.sender:

@@ -112,18 +112,56 @@ def test_with_no_handler_a_message_waits_in_its_chat(client, workspace):
     assert message.chat.state == "open" and message.chat.unread_count == 1
 
 
-def test_the_sweeper_recovers_work_whose_task_was_lost(client, workspace):
+def test_the_sweeper_recovers_people_whose_task_was_lost(client, workspace, seen):
     from django_tasks_db.models import DBTaskResult
 
-    from sauti.messaging.models import WebhookEvent
+    from sauti.contacts.models import Contact
     from sauti.messaging.sweeper import sweep
 
+    contact = Contact.objects.create(workspace=workspace, wa_id="27820000001")
+    token = pipeline.acquire_contact(contact.id, timezone.now())  # a worker holds Ana, then dies
     inbound(client, "27820000001", "lost", "wamid.lost")
-    DBTaskResult.objects.all().delete()  # as if the worker died with the task in hand
-    assert sweep()["events"] == 0  # too recent to call lost
-    later = timezone.now() + dt.timedelta(minutes=2)
-    assert sweep(later)["events"] == 1
     drain_tasks()
-    assert WebhookEvent.objects.get().processed_at is not None
-    message = Message.objects.get()
-    assert message.handled_at is not None
+    assert Message.objects.get().handled_at is None
+    pipeline.release_contact(contact.id, token)
+    DBTaskResult.objects.all().delete()
+    assert sweep()["contacts"] == 0  # too recent to call lost
+    later = timezone.now() + dt.timedelta(minutes=2)
+    assert sweep(later)["contacts"] == 1
+    drain_tasks()
+    assert Message.objects.get().handled_at is not None
+    assert seen == ["lost"]
+
+
+def test_a_failing_event_is_tried_again_later_and_set_aside_after_its_attempts(client, workspace, seen):
+    from sauti.messaging.models import WebhookEvent
+
+    inbound(client, "27820000001", "hi", "wamid.ok")
+    event = WebhookEvent.objects.get()
+    WebhookEvent.objects.filter(id=event.id).update(body='{"object": "whatsapp_business_account", "entry": 7}')
+    drain_tasks()
+    event.refresh_from_db()
+    assert event.processed_at is not None and event.error.startswith("unreadable")
+
+
+def test_one_bad_event_does_not_hold_back_the_others_in_its_batch(client, workspace, seen, monkeypatch):
+    from sauti.messaging import inbound as inbound_module
+    from sauti.messaging.models import WebhookEvent
+
+    inbound(client, "27820000001", "first", "wamid.1")
+    inbound(client, "27820000002", "poison", "wamid.2")
+    inbound(client, "27820000003", "third", "wamid.3")
+    real = inbound_module.store_inbound_batch
+
+    def fragile(workspace, entries):
+        if any(item.message.get("text", {}).get("body") == "poison" for item, _ in entries):
+            raise RuntimeError("cannot store this one")
+        return real(workspace, entries)
+
+    monkeypatch.setattr("sauti.messaging.pipeline.store_inbound_batch", fragile)
+    assert pipeline.process_pending_events() == 3
+    assert sorted(seen) == ["first", "third"]
+    poisoned = WebhookEvent.objects.get(senders__contains=" 27820000002 ")
+    assert poisoned.processed_at is None and poisoned.attempts == 1 and "cannot store" in poisoned.error
+    assert poisoned.retry_at > timezone.now()
+    assert pipeline.process_pending_events() == 0  # not due again yet

@@ -8,39 +8,63 @@ from django.db.models import Case, F, Value, When
 from django.db.models.functions import Coalesce, Greatest
 
 from sauti.accounts.models import Workspace
-from sauti.contacts.services import upsert_contact
+from sauti.contacts.models import Contact
+from sauti.contacts.services import Sighting, upsert_contacts
 from sauti.messaging import live
 from sauti.messaging.channels.whatsapp.webhook import InboundMessage, message_text
 from sauti.messaging.models import Chat, Message, WebhookEvent
 from sauti.messaging.routing import route_inbound
-from sauti.messaging.services import chat_for
 from sauti.messaging.window import WINDOW
 
 REOPENED = "Re-opened by inbound message."
 
 
-def store_inbound(workspace: Workspace, item: InboundMessage, event: WebhookEvent | None) -> Message | None:
-    """Store one inbound message; None when this message id was stored before (a redelivery)."""
-    if item.id and Message.objects.filter(workspace=workspace, direction=Message.Direction.INBOUND,
-                                          provider_id=item.id).exists():
-        return None
-    sent_at = item.timestamp
-    contact = upsert_contact(workspace, wa_id=item.wa_id, user_id=item.user_id, profile_name=item.profile_name,
-                             seen_at=sent_at)
-    chat = chat_for(contact)
-    context_id = (item.message.get("context") or {}).get("id")
-    in_reply_to = None
-    if context_id:
-        in_reply_to = Message.objects.filter(workspace=workspace, provider_id=context_id).only("id").first()
-    # A concurrent redelivery of the same id meets the unique constraint; the task is retried and
-    # the check above then sees the stored message.
-    return Message.objects.create(
-        workspace=workspace, chat=chat, contact=contact, direction=Message.Direction.INBOUND,
-        type=item.type, payload=item.message, text=message_text(item.message), provider_id=item.id or None,
-        status=Message.Status.RECEIVED, author_type=Message.AuthorType.CONTACT,
-        author_id=item.wa_id or item.user_id or "", author_name=item.profile_name, in_reply_to=in_reply_to,
-        sent_at=sent_at, webhook_event=event,
-    )
+def store_inbound_batch(workspace: Workspace, entries: list[tuple[InboundMessage, WebhookEvent]]) -> list[Message]:
+    """Store a batch of one workspace's inbound messages with a handful of statements; returns the
+    new ones (redeliveries of stored ids are skipped). Their contacts stay locked until the caller's
+    transaction ends (see contacts.services.upsert_contacts).
+    """
+    ids = {item.id for item, _ in entries if item.id}
+    known = set(Message.objects.filter(workspace=workspace, direction=Message.Direction.INBOUND, provider_id__in=ids)
+                .values_list("provider_id", flat=True)) if ids else set()
+    fresh: list[tuple[InboundMessage, WebhookEvent]] = []
+    for item, event in entries:
+        if item.id and item.id in known:
+            continue
+        known.add(item.id)
+        fresh.append((item, event))
+    if not fresh:
+        return []
+    contacts = upsert_contacts(workspace, [Sighting(item.wa_id, item.user_id, item.profile_name, item.timestamp)
+                                           for item, _ in fresh])
+    chats = chats_for(workspace, contacts)
+    context_ids = {(item.message.get("context") or {}).get("id") for item, _ in fresh} - {None, ""}
+    replied = dict(Message.objects.filter(workspace=workspace, provider_id__in=context_ids)
+                   .values_list("provider_id", "id")) if context_ids else {}
+    messages = [
+        Message(workspace=workspace, chat=chats[contact.id], contact=contact, direction=Message.Direction.INBOUND,
+                type=item.type, payload=item.message, text=message_text(item.message), provider_id=item.id or None,
+                status=Message.Status.RECEIVED, author_type=Message.AuthorType.CONTACT,
+                author_id=item.wa_id or item.user_id or "", author_name=item.profile_name,
+                in_reply_to_id=replied.get((item.message.get("context") or {}).get("id")),
+                sent_at=item.timestamp, webhook_event=event)
+        for (item, event), contact in zip(fresh, contacts, strict=True)
+    ]
+    return Message.objects.bulk_create(messages)
+
+
+def chats_for(workspace: Workspace, contacts: list[Contact]) -> dict[int, Chat]:
+    """Each contact's one chat (created where missing), keyed by contact id, with `contact.chat` set."""
+    by_id = {c.id: c for c in contacts}
+    chats = {chat.contact_id: chat for chat in Chat.objects.filter(contact_id__in=by_id)}
+    missing = [Chat(workspace=workspace, contact=by_id[cid]) for cid in by_id if cid not in chats]
+    if missing:
+        for chat in Chat.objects.bulk_create(missing):
+            chats[chat.contact_id] = chat
+    for cid, contact in by_id.items():
+        chats[cid].contact = contact
+        contact.chat = chats[cid]
+    return chats
 
 
 def handle_inbound(message: Message, now: dt.datetime) -> str:

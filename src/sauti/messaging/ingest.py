@@ -1,7 +1,7 @@
 """The web side of the webhook: verify, store the raw event, enqueue its processing. Nothing more.
 
 Meta retries any delivery that does not get a 200, so a 200 is only given once the event is
-durably stored together with the task that will process it (one transaction).
+durably stored; workers find it in its table.
 """
 
 from __future__ import annotations
@@ -13,9 +13,9 @@ from dataclasses import dataclass
 
 from django.db import DatabaseError, transaction
 from django.db.models import Q
-from django.utils import timezone
 
 from sauti.accounts.models import Workspace
+from sauti.messaging import lane
 from sauti.messaging.channels.whatsapp import signature, webhook
 from sauti.messaging.models import WebhookEvent
 
@@ -56,14 +56,12 @@ def receive(raw: bytes, signature_header: str | None) -> WebhookEvent:
     if not signature.verify(raw, signature_header, app_secret):
         raise IngestError(403, "bad or missing X-Hub-Signature-256")
     try:
+        names = webhook.senders(body)
+        # One row, one commit: workers claim stored events from this table (pipeline.claim_events).
         with transaction.atomic():
-            names = webhook.senders(body)
             event = WebhookEvent.objects.create(workspace_id=workspace_id, body=raw.decode("utf-8"),
-                                                senders=f" {' '.join(names)} " if names else "",
-                                                enqueued_at=timezone.now())
-            from sauti.messaging.tasks import process_webhook
-
-            process_webhook.enqueue(event.id)
+                                                senders=f" {' '.join(names)} " if names else "")
+            lane.wake()
     except DatabaseError as exc:
         logger.error("webhook refused with 503, Meta will deliver it again: %s", exc)
         raise IngestError(503, "the event could not be stored; deliver it again") from exc

@@ -23,16 +23,15 @@ class WebhookEvent(models.Model):
     senders = models.TextField(blank=True)
     received_at = models.DateTimeField(auto_now_add=True)
     processed_at = models.DateTimeField(null=True, blank=True)
-    # Bumped whenever processing is (re)enqueued, so the sweeper can tell a lost task from a queued one.
-    enqueued_at = models.DateTimeField(null=True, blank=True)
+    # After a failed attempt, not before this moment (backoff); NULL: as soon as a worker is free.
+    retry_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     error = models.TextField(blank=True)
 
     class Meta:
         indexes = [
-            # The sweeper's query: events not yet turned into messages and statuses.
-            models.Index(fields=["received_at"], condition=Q(processed_at__isnull=True),
-                         name="webhookevent_pending"),
+            # Workers' claim query (pipeline.claim_events): unprocessed events, oldest first.
+            models.Index(fields=["id"], condition=Q(processed_at__isnull=True), name="webhookevent_unprocessed"),
         ]
 
     def __str__(self) -> str:

@@ -1,22 +1,15 @@
-"""Background tasks of the pipeline (django-tasks). Thin: load by id, call one function."""
+"""Background tasks of the pipeline (django-tasks). Thin: load by id, call one function.
+
+Webhook events are not tasks: workers claim them straight from their table in batches (see
+pipeline.process_pending_events and lane.EventLane). A task handles a person whose messages had
+to wait for someone else's hold on them.
+"""
 
 from __future__ import annotations
 
 from django_tasks import task
 
 from sauti.messaging import pipeline
-
-
-@task(queue_name="webhooks")
-def process_webhook(event_id: int) -> int:
-    try:
-        contact_ids = pipeline.process_webhook_event(event_id)
-    except Exception as exc:
-        pipeline.record_event_failure(event_id, exc)
-        raise
-    for contact_id in contact_ids:
-        handle_contact.enqueue(contact_id)
-    return len(contact_ids)
 
 
 @task(queue_name="contacts")

@@ -28,11 +28,11 @@ def register_timer_handler(kind: str, handler: TimerHandler) -> None:
 
 
 def set_timer(workspace_id: int, kind: str, key: str, due_at: dt.datetime, payload: dict[str, Any]) -> Timer:
-    """Create the timer, or move the pending one with the same kind and key (one query either way)."""
-    timer, _ = Timer.objects.update_or_create(
-        workspace_id=workspace_id, kind=kind, key=key,
-        defaults={"due_at": due_at, "payload": payload, "fired_at": None, "enqueued_at": None, "attempts": 0,
-                  "error": ""})
+    """Create the timer, or move the one with the same kind and key: one upsert statement, safe
+    when two workers set the same timer at once."""
+    timer = Timer(workspace_id=workspace_id, kind=kind, key=key, due_at=due_at, payload=payload)
+    Timer.objects.bulk_create([timer], update_conflicts=True, unique_fields=["workspace", "kind", "key"],
+                              update_fields=["due_at", "payload", "fired_at", "enqueued_at", "attempts", "error"])
     return timer
 
 

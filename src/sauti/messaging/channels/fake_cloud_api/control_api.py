@@ -28,7 +28,10 @@ async def route(fake: FakeCloudAPI, request: Request, parts: list[str]) -> Respo
         case ["inbound-raw"] if method == "POST":
             return await post_inbound_raw(fake, request)
         case ["sent"] if method == "GET":
-            return json_response({"messages": fake.store.sent_to(request.query.get("to"))})
+            # ?after=N skips the first N: a poller fetches only what is new.
+            after = request.query.get("after", "")
+            sent = fake.store.sent_to(request.query.get("to"))
+            return json_response({"messages": sent[int(after):] if after.isdigit() else sent, "total": len(sent)})
         case ["sent"] if method == "DELETE":
             fake.store.sent.clear()
             return json_response({"success": True})
