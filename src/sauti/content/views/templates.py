@@ -53,7 +53,8 @@ def template_list(request: HttpRequest, access: Access) -> HttpResponse:
     context = page(access, "templates", rows=rows, filters=filters, filtered=any(filters.values()),
                    status_choices=STATUS_CHOICES, categories=MessageTemplate.Category.choices,
                    languages=[(c, rules.LANGUAGES.get(c, c)) for c in queries.template_languages(access.workspace)],
-                   connected=bool(access.workspace.waba_id and access.workspace.access_token))
+                   connected=bool(access.workspace.waba_id and access.workspace.access_token),
+                   last_sync=queries.last_template_sync(access.workspace))
     if request.headers.get("HX-Request") and request.headers.get("HX-Target") == "template-rows":
         return render(request, "content/partials/_template_rows.html", context)
     return render(request, "content/templates/list.html", context)
