@@ -32,6 +32,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "people.export": MANAGERS,
     "people.delete": MANAGERS,
     "people.fields": MANAGERS,  # the field schema
+    "people.segments": HELPDESK | BUILDERS,  # save, change and delete saved segments
     "people.see_numbers": MANAGERS,  # when the workspace hides phone numbers
     # Reminders and broadcasts.
     "reminders.view": EVERYONE,

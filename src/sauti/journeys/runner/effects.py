@@ -7,6 +7,7 @@ import logging
 from dataclasses import dataclass, field
 from typing import Any
 
+from sauti.contacts.schema import FieldValueInvalid
 from sauti.contacts.services import update_contact_fields
 from sauti.content.services import TemplateParamsInvalid, prepare_media_message, prepare_template_message
 from sauti.journeys.engine import HttpResponse
@@ -93,7 +94,19 @@ def _send_content(ctx: EffectContext, effect: fx.SendContent) -> None:
 
 
 def _update_contact(ctx: EffectContext, effect: fx.UpdateContact) -> None:
-    update_contact_fields(ctx.session.contact, dict(effect.fields))
+    """As in Turn, each field is its own change: a value the schema refuses is logged as an error
+    and the others are still written; the session goes on."""
+    fields = dict(effect.fields)
+    while fields:
+        try:
+            update_contact_fields(ctx.session.contact, fields, source="journey")
+            return
+        except FieldValueInvalid as exc:
+            log(ctx, "error", f"update_contact: {exc.field}: {exc.message}")
+            bad = next((key for key in fields if str(key).strip().lower() == exc.field), None)
+            if bad is None:
+                return
+            del fields[bad]
 
 
 def _add_label(ctx: EffectContext, effect: fx.AddLabel) -> None:
@@ -103,8 +116,12 @@ def _add_label(ctx: EffectContext, effect: fx.AddLabel) -> None:
     if target is None:
         log(ctx, "warning", "add_label: there is no message to label")
         return
-    labels = list(dict.fromkeys([*target.labels, *[str(label) for label in effect.labels]]))
-    Message.objects.filter(id=target.id).update(labels=labels)
+    from sauti.inbox.services.labels import LabelInvalid, label_message
+
+    try:
+        label_message(target, [str(label) for label in effect.labels])
+    except LabelInvalid as exc:
+        log(ctx, "warning", f"add_label: {exc}")
 
 
 def _update_dictionary(ctx: EffectContext, effect: fx.UpdateDictionary) -> None:
@@ -114,8 +131,12 @@ def _update_dictionary(ctx: EffectContext, effect: fx.UpdateDictionary) -> None:
 
 
 def _handover(ctx: EffectContext, effect: fx.Handover) -> None:
-    Chat.objects.filter(contact_id=ctx.session.contact_id).update(
-        needs_human=True, state=Chat.State.OPEN, state_reason=f"Handed over by journey {ctx.session.journey.name}")
+    from sauti.inbox.services.chats import request_human
+
+    chat = ctx.message.chat if ctx.message is not None else Chat.objects.filter(
+        contact_id=ctx.session.contact_id).select_related("workspace").first()
+    if chat is not None:
+        request_human(chat, reason=f"Handed over by journey {ctx.session.journey.name}")
     log(ctx, "info", "handed over to a person")
 
 
