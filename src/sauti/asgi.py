@@ -19,7 +19,7 @@ from django.core.wsgi import get_wsgi_application  # noqa: E402
 Scope = dict[str, Any]
 Receive = Callable[[], Awaitable[dict[str, Any]]]
 Send = Callable[[dict[str, Any]], Awaitable[None]]
-MAX_BODY = 32 * 1024 * 1024  # media uploads through the API are the largest bodies
+MAX_BODY = 110 * 1024 * 1024  # media uploads are the largest bodies: Meta takes documents up to 100 MB
 
 
 class WholeBody:

@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
+import httpx
 import pytest
 
 from sauti.accounts.models import Role
@@ -15,8 +17,10 @@ from sauti.accounts.services import create_workspace
 from sauti.content.models import Media, MessageTemplate
 from sauti.messaging import ingest
 from sauti.messaging.channels.fake_cloud_api.server import FakeCloudAPIConfig, start_in_thread
+from sauti.messaging.models import Message
 from tests.browser.test_editor_pages import sign_in
 from tests.browser.test_first_minute import expect
+from tests.messaging.test_sender import rounds
 from tests.support import drain_tasks
 from tests.web.members import make_member
 
@@ -97,6 +101,17 @@ def test_write_submit_and_see_a_template_approved(live_server: Any, page: Any, s
         expect(page.get_by_test_id("template-status")).to_have_text("Approved", timeout=10_000)
         expect(page.locator("#template-status-card")).to_contain_text("Ready to send")
         shot("43-template-approved")
+
+        # Try it on a phone: the values start as the examples; the fake Cloud API accepts the send.
+        page.get_by_label("WhatsApp number").fill("+27 82 555 0199")
+        page.get_by_label("Body {{1}}").fill("Ana")
+        page.get_by_test_id("send-test").click()
+        expect(page.locator(".alert-success")).to_contain_text("Sent to +27825550199")
+        with ThreadPoolExecutor(1) as pool:  # the sender's own event loop, beside Playwright's
+            assert pool.submit(rounds).result() == 1
+        sent = httpx.get(f"{fake.url}/_fake/sent", params={"to": "27825550199"}).json()["messages"]
+        assert sent[0]["body"]["template"]["name"] == "clinic_visit_reminder"
+        assert Message.objects.get(contact__wa_id="27825550199").status == "sent"
 
         # Copy it under a name the fake's reviewer rejects: the reason is shown with the editor.
         page.get_by_text("Copy…").click()

@@ -55,3 +55,21 @@ def test_a_template_not_stored_here_is_sent_as_written(client, workspace) -> Non
     say(client, "visit")
     assert sent()[0]["template"]["name"] == "only_at_meta"
 
+
+
+def test_a_journey_sends_a_library_file_by_its_id(client, workspace, fake) -> None:
+    from sauti.accounts.models import Workspace
+    from sauti.content.services import upload_media
+
+    Workspace.objects.filter(id=workspace.id).update(graph_url=f"{fake.url}/v23.0")
+    workspace.refresh_from_db()
+    leaflet = upload_media(workspace, b"%PDF-1.4\n" + b"0" * 50, "application/pdf", "leaflet.pdf")
+    create_journey(workspace, name="Leaflet", source=(
+        'trigger(on: "MESSAGE RECEIVED") when has_only_phrase(event.message.text.body, "leaflet")\n'
+        f'card Start do\n  document("{leaflet.uuid}", filename: "visit.pdf")\n'
+        '  image("00000000-0000-0000-0000-000000000000")\nend\n'))
+    say(client, "leaflet")
+    (document,) = sent()  # the unknown library id is not sent
+    leaflet.refresh_from_db()
+    assert document["document"] == {"id": leaflet.meta_id, "filename": "visit.pdf"}
+    assert "no such file in the media library" in JourneyLog.objects.get(level="error").message

@@ -132,3 +132,26 @@ def test_copy_is_a_new_draft_and_delete_reaches_meta(ws, fake, client, run_commi
     assert AuditEntry.objects.filter(action="template.deleted", workspace=ws).exists()
     run_commits(lambda: delete_template(copy))  # a draft: nothing to delete at Meta
 
+
+
+def test_a_media_header_sample_goes_to_meta_as_an_upload_handle(ws, fake, run_commits) -> None:
+    from sauti.accounts.services import update_workspace_settings
+    from sauti.content.services import upload_media
+
+    png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+    poster = upload_media(ws, png, "image/png", "poster.png")
+    data = reminder("poster_invite")
+    data["components"].insert(0, {"type": "HEADER", "format": "IMAGE"})
+    template = create_template(ws, data, header_media=poster)
+    run_commits(lambda: submit_template(template))
+    template.refresh_from_db()
+    assert (template.status, template.submit_error["field"]) == (Status.DRAFT, "header.media")
+    assert "Meta app id" in template.submit_error["message"]
+
+    update_workspace_settings(ws, actor=None, settings={"meta_app_id": "1234567890"})
+    template.workspace.refresh_from_db()
+    run_commits(lambda: submit_template(template))
+    template.refresh_from_db()
+    assert template.status == Status.PENDING, template.submit_error
+    header = at_meta(fake)["poster_invite"]["components"][0]
+    assert header["example"]["header_handle"][0].startswith("4::")

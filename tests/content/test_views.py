@@ -11,8 +11,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from sauti.accounts.models import Role
+from sauti.contacts.models import Contact
 from sauti.content.models import CannedReply, Media, MessageTemplate
 from sauti.content.services import create_canned_reply, create_template, upload_media
+from sauti.messaging.models import Message
 from tests.web.members import client_for, make_member, make_user, make_workspace
 
 pytestmark = pytest.mark.django_db
@@ -216,3 +218,21 @@ def test_a_canned_reply_with_a_taken_shortcut_is_refused_at_the_field(people, cl
     assert response.status_code == 400
     assert "Another reply already uses /hours." in response.content.decode()
     assert CannedReply.objects.filter(workspace=clinic).count() == 1
+
+
+def test_send_a_test_of_an_approved_template(people, clinic) -> None:
+    template = draft(clinic)
+    MessageTemplate.objects.filter(id=template.id).update(status="APPROVED")
+    url = f"/w/{clinic.uuid}/content/templates/{template.uuid}/test/"
+    assert people["viewer"].post(url, {"to": "+27825550123"}).status_code == 403
+    page = people["editor"].get(f"/w/{clinic.uuid}/content/templates/{template.uuid}/").content.decode()
+    assert 'data-testid="send-test"' in page and 'value="Monday"' in page
+    response = people["editor"].post(url, {"to": "not a number", "body-1": "Ana", "body-2": "Monday"})
+    assert response.status_code == 400 and "international form" in response.content.decode()
+    response = people["editor"].post(url, {"to": "+27 82 555 0123", "body-1": "Ana", "body-2": ""})
+    assert response.status_code == 400 and "This value is empty" in response.content.decode()
+    assert not Message.objects.exists() and not Contact.objects.exists()
+    response = people["editor"].post(url, {"to": "+27 82 555 0123", "body-1": "Ana", "body-2": "Friday"})
+    assert response.status_code == 302
+    message = Message.objects.get()
+    assert (message.contact.wa_id, message.text) == ("27825550123", "Hello Ana, see you on Friday.")

@@ -107,6 +107,10 @@ class TemplateEditor:
             button["phone_number"] = row["phone_number"]
         return button
 
+    @property
+    def problem_count(self) -> int:
+        return sum(len(messages) for messages in self.errors.values())
+
     def field_errors(self) -> dict[str, list[str]]:
         """Errors keyed for templates, whose lookups cannot hold dots: "header.text" → "header_text"."""
         return {key.replace(".", "_"): messages for key, messages in self.errors.items()}

@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, IntegerField, Max, Q, QuerySet, Value, When
 from django.http import Http404
 
 from sauti.accounts.models import Workspace
@@ -76,6 +76,11 @@ def list_templates(workspace: Workspace, *, search: str = "", status: str = "", 
     if language:
         query = query.filter(language=language)
     return query.order_by("name", "language")
+
+
+def last_template_sync(workspace: Workspace) -> Any:
+    """When Meta's list was last read for this workspace (None: never)."""
+    return MessageTemplate.objects.filter(workspace=workspace).aggregate(last=Max("synced_at"))["last"]
 
 
 def template_languages(workspace: Workspace) -> list[str]:

@@ -13,6 +13,7 @@ urlpatterns = [
     path("templates/<uuid:template>/", templates.template_detail, name="detail"),
     path("templates/<uuid:template>/status/", templates.template_status, name="status"),
     path("templates/<uuid:template>/submit/", templates.template_submit, name="submit"),
+    path("templates/<uuid:template>/test/", templates.template_test, name="test"),
     path("templates/<uuid:template>/copy/", templates.template_copy, name="copy"),
     path("templates/<uuid:template>/delete/", templates.template_delete, name="delete"),
     path("media/", library.media_list, name="media"),

@@ -19,7 +19,7 @@ from sauti.content.services.media import (
     refresh_expiring_media,
     upload_media,
 )
-from sauti.content.services.sending import prepare_template_message, send_template
+from sauti.content.services.sending import prepare_media_message, prepare_template_message, send_template
 from sauti.content.services.status import apply_template_status, apply_template_update
 from sauti.content.services.sync import request_template_sync, sync_templates
 from sauti.content.services.templates import (
@@ -40,6 +40,7 @@ __all__ = [
     "create_canned_reply", "create_template", "delete_canned_reply", "delete_media", "delete_template",
     "delete_templates_named",
     "ensure_media_at_meta", "media_bytes", "media_object", "perform_template_deletion",
-    "perform_template_submission", "prepare_template_message", "refresh_expiring_media", "request_template_sync",
+    "perform_template_submission", "prepare_media_message",
+    "prepare_template_message", "refresh_expiring_media", "request_template_sync",
     "send_template", "submit_template", "sync_templates", "update_canned_reply", "update_template", "upload_media",
 ]

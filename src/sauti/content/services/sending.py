@@ -160,3 +160,48 @@ def params_of(components: list[dict[str, Any]]) -> dict[str, Any]:
             value = values[0].get("payload") if values[0].get("type") == "payload" else values[0].get("text")
             params["buttons"][str(item.get("index", "0"))] = value
     return params
+
+
+MEDIA_TYPES = ("image", "video", "audio", "document", "sticker")
+
+
+def prepare_media_message(workspace: Workspace, body: dict[str, Any]) -> dict[str, Any]:
+    """A media message (or an interactive message's media header) that names a media library item
+    by its uuid gets Meta's media id instead, uploading the file when Meta's copy has lapsed.
+
+    Links and Cloud API media ids pass unchanged. Raises TemplateParamsInvalid (field "media") for
+    a library id that is not this workspace's or cannot be uploaded.
+    """
+    kind = body.get("type")
+    if kind in MEDIA_TYPES and isinstance(body.get(kind), dict):
+        return {**body, kind: _library_reference(workspace, kind, body[kind])}
+    interactive = body.get("interactive") if kind == "interactive" else None
+    header = interactive.get("header") if isinstance(interactive, dict) else None
+    if isinstance(header, dict) and header.get("type") in MEDIA_TYPES and isinstance(header.get(header["type"]), dict):
+        htype = header["type"]
+        header = {**header, htype: _library_reference(workspace, htype, header[htype])}
+        return {**body, "interactive": {**interactive, "header": header}}
+    return body
+
+
+def _library_reference(workspace: Workspace, kind: str, obj: dict[str, Any]) -> dict[str, Any]:
+    reference = str(obj.get("link") or obj.get("id") or "").strip()
+    try:
+        media_uuid = uuid.UUID(reference)
+    except ValueError:
+        return obj
+    media = Media.objects.select_related("workspace").filter(workspace=workspace, uuid=media_uuid).first()
+    if media is None:
+        raise TemplateParamsInvalid("media", _("There is no such file in the media library."))
+    try:
+        from sauti.content.services.media import ensure_media_at_meta
+
+        meta_id = ensure_media_at_meta(media)
+    except CloudAPIError as exc:
+        raise TemplateParamsInvalid("media", _("The file could not be uploaded to WhatsApp: %(error)s")
+                                    % {"error": exc}) from exc
+    out = {k: v for k, v in obj.items() if k not in ("link", "id")}
+    out["id"] = meta_id
+    if kind == "document" and media.filename and not out.get("filename"):
+        out["filename"] = media.filename
+    return out

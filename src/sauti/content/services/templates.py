@@ -176,7 +176,7 @@ def _with_header_example(client: GraphClient, template: MessageTemplate) -> dict
     app_id = str(template.workspace.settings.get("meta_app_id") or "")
     if not app_id:
         raise CloudAPIError(None, "header.media: " + _("Media headers need the Meta app id of your WhatsApp app "
-                                                       "(Templates → Settings) to upload the sample file."))
+                                                       "(Settings → Templates & media) to upload the sample file."))
     from sauti.content.services.media import media_bytes
 
     handle = client.upload_handle(app_id, media_bytes(media), media.content_type, media.filename)

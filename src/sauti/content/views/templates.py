@@ -21,11 +21,13 @@ from sauti.content.services import (
     create_template,
     delete_template,
     request_template_sync,
+    send_template,
     submit_template,
     update_template,
     upload_media,
 )
-from sauti.content.templates import rendered_text, template_parameters
+from sauti.content.services.sending import template_message
+from sauti.content.templates import TemplateParamsInvalid, rendered_text, template_parameters
 from sauti.content.views.common import chip, media_url, page, preview
 from sauti.web.workspaces import Access, workspace_page
 
@@ -51,7 +53,8 @@ def template_list(request: HttpRequest, access: Access) -> HttpResponse:
     context = page(access, "templates", rows=rows, filters=filters, filtered=any(filters.values()),
                    status_choices=STATUS_CHOICES, categories=MessageTemplate.Category.choices,
                    languages=[(c, rules.LANGUAGES.get(c, c)) for c in queries.template_languages(access.workspace)],
-                   connected=bool(access.workspace.waba_id and access.workspace.access_token))
+                   connected=bool(access.workspace.waba_id and access.workspace.access_token),
+                   last_sync=queries.last_template_sync(access.workspace))
     if request.headers.get("HX-Request") and request.headers.get("HX-Target") == "template-rows":
         return render(request, "content/partials/_template_rows.html", context)
     return render(request, "content/templates/list.html", context)
@@ -142,9 +145,59 @@ def template_detail(request: HttpRequest, access: Access, template: str) -> Http
         if item.submit_error:
             editor.errors.setdefault(item.submit_error.get("field") or "", []).append(item.submit_error["message"])
         return render(request, "content/templates/edit.html", _editor_context(access, editor, item))
+    return _detail(request, access, item)
+
+
+def _detail(request: HttpRequest, access: Access, item: MessageTemplate, *, values: dict[str, str] | None = None,
+            errors: dict[str, str] | None = None, to: str = "", status: int = 200) -> HttpResponse:
+    parameters = [{**p, "key": _param_key(p), "value": (values or {}).get(_param_key(p), p["example"]),
+                   "error": (errors or {}).get(_param_key(p), "")} for p in template_parameters(item)]
     return render(request, "content/templates/detail.html", page(
         access, "templates", template=item, chip=chip(item.status), preview=preview(access, item),
-        parameters=template_parameters(item), languages=language_choices()))
+        parameters=parameters, languages=language_choices(), test_to=to, test_errors=errors or {}), status=status)
+
+
+def _param_key(parameter: dict[str, Any]) -> str:
+    return f"{parameter['component']}-{parameter['index']}"
+
+
+def _input_for(field: str, values: dict[str, str]) -> str:
+    """The test form's input for a TemplateParamsInvalid field ("body.2" → "body-2", "header" → its one)."""
+    key = field.replace("buttons", "button").replace(".", "-")
+    if key in values:
+        return key
+    return next((k for k in values if k.startswith(key + "-")), "send")
+
+
+@workspace_page(perm="content.edit")
+@require_POST
+def template_test(request: HttpRequest, access: Access, template: str) -> HttpResponse:
+    """Send the approved template to a number (one's own phone), with the values typed in."""
+    from sauti.contacts.services import contact_for_recipient
+
+    item = queries.access_template(access.workspace, template)
+    to = request.POST.get("to", "").strip()
+    values = {_param_key(p): request.POST.get(_param_key(p), "").strip() for p in template_parameters(item)}
+    digits = "".join(ch for ch in to if ch.isdigit())
+    if not 6 <= len(digits) <= 15 or len(digits) != len(to.lstrip("+").replace(" ", "").replace("-", "")):
+        return _detail(request, access, item, values=values, to=to, status=400,
+                       errors={"to": _("A WhatsApp number in international form, e.g. +27 82 555 0123.")})
+    params: dict[str, Any] = {"header": [], "body": [], "buttons": {}}
+    for parameter in template_parameters(item):
+        value = values[_param_key(parameter)]
+        if parameter["component"] == "button":
+            params["buttons"][parameter["index"]] = value
+        elif value or parameter["kind"] == "text":
+            params[parameter["component"]].append(value)
+    try:
+        template_message(item, params)  # checked before a contact is made for the number
+        send_template(access.workspace, contact_for_recipient(access.workspace, digits), item, params,
+                      actor=request.user)
+    except TemplateParamsInvalid as exc:
+        return _detail(request, access, item, values=values, to=to, status=400,
+                       errors={_input_for(exc.field, values): exc.message})
+    messages.success(request, _("Sent to +%(number)s: it reaches the phone in a moment.") % {"number": digits})
+    return redirect(_url("detail", item))
 
 
 @workspace_page(perm="content.view")

@@ -9,7 +9,7 @@ from typing import Any
 
 from sauti.contacts.schema import FieldValueInvalid
 from sauti.contacts.services import update_contact_fields
-from sauti.content.services import TemplateParamsInvalid, prepare_template_message
+from sauti.content.services import TemplateParamsInvalid, prepare_media_message, prepare_template_message
 from sauti.journeys.engine import HttpResponse
 from sauti.journeys.engine import effects as fx
 from sauti.journeys.models import Dictionary, Journey, JourneyLog, JourneyResult, Session
@@ -51,13 +51,15 @@ def apply(ctx: EffectContext, effect: fx.Effect) -> Any:
 def _send(ctx: EffectContext, effect: fx.SendMessage) -> None:
     session = ctx.session
     body = _string_ids(dict(effect.message))
-    if body.get("type") == "template":
-        try:
+    try:
+        if body.get("type") == "template":
             body = prepare_template_message(session.workspace, body)
-        except TemplateParamsInvalid as exc:
-            name = (body.get("template") or {}).get("name", "")
-            log(ctx, "error", f"template {name} not sent: {exc}", effect.card)
-            return
+        else:
+            body = prepare_media_message(session.workspace, body)
+    except TemplateParamsInvalid as exc:
+        name = (body.get("template") or {}).get("name", "")
+        log(ctx, "error", f"template {name} not sent: {exc}" if name else f"message not sent: {exc}", effect.card)
+        return
     try:
         message = queue_message(session.workspace, session.contact, body, author_type=Message.AuthorType.SYSTEM,
                                 author_id=str(session.journey.uuid), author_name=session.journey.name,

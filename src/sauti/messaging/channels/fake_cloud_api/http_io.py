@@ -37,7 +37,8 @@ class Request:
     @property
     def bearer_token(self) -> str | None:
         scheme, _, token = self.headers.get("authorization", "").partition(" ")
-        if scheme.lower() != "bearer":
+        # Graph takes "OAuth <token>" too; Meta's Resumable Upload API documents that form.
+        if scheme.lower() not in ("bearer", "oauth"):
             return None
         return token.strip() or None
 
