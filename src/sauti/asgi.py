@@ -68,4 +68,18 @@ class WholeBody:
 http_app = WholeBody(WSGIMiddleware(get_wsgi_application(),
                                     workers=int(os.environ.get("SAUTI_WEB_THREADS", "4"))))
 
-application = ProtocolTypeRouter({"http": http_app})
+def _websockets() -> Any:
+    """The inbox's live updates: session-authenticated websockets under /ws/."""
+    from channels.auth import AuthMiddlewareStack
+    from channels.routing import URLRouter
+    from channels.security.websocket import AllowedHostsOriginValidator
+    from django.urls import path
+
+    from sauti.inbox.consumers import InboxConsumer
+
+    return AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter([
+        path("ws/w/<str:workspace>/inbox/", InboxConsumer.as_asgi()),
+    ])))
+
+
+application = ProtocolTypeRouter({"http": http_app, "websocket": _websockets()})

@@ -1,5 +1,5 @@
 """The one `sauti` command: serve, web, worker, scheduler, migrate, createadmin, workspace, token,
-journeys, fake-whatsapp. Scripts and checks rely on these names and flags; change them only with care."""
+member, journeys, fake-whatsapp. Scripts and checks rely on these names and flags; change them only with care."""
 
 from __future__ import annotations
 
@@ -127,6 +127,24 @@ def cmd_token_create(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_member_add(args: argparse.Namespace) -> int:
+    _django()
+    from sauti.accounts.models import Role, Workspace
+    from sauti.accounts.services import add_member
+
+    workspace = Workspace.objects.filter(uuid=args.workspace).first() if _is_uuid(args.workspace) else None
+    if workspace is None:
+        print(json.dumps({"error": f"no workspace {args.workspace}"}), file=sys.stderr)
+        return 1
+    if args.role not in Role.values:
+        print(json.dumps({"error": f"role is one of {', '.join(Role.values)}"}), file=sys.stderr)
+        return 2
+    membership = add_member(workspace, email=args.email, role=args.role, password=args.password, name=args.name)
+    print(json.dumps({"id": str(membership.user.uuid), "email": membership.user.email, "role": membership.role,
+                      "workspace": str(workspace.uuid)}))
+    return 0
+
+
 def cmd_journeys_check(args: argparse.Namespace) -> int:
     """Compile journey files without a database (no Django setup), as an editor or CI would."""
     from sauti.journeys.simulate_cli import check_files
@@ -221,6 +239,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_token_create)
     p.add_argument("--workspace", required=True, help="workspace id (uuid)")
     p.add_argument("--name", default="API token")
+
+    p = sub.add_parser("member", help="Manage the people of a workspace.")
+    msub = p.add_subparsers(dest="action", required=True)
+    p = msub.add_parser("add", help="Give someone a role in a workspace (creating their account); prints JSON.")
+    p.set_defaults(func=cmd_member_add)
+    p.add_argument("--workspace", required=True, help="workspace id (uuid)")
+    p.add_argument("--email", required=True)
+    p.add_argument("--role", required=True, help="owner, admin, editor, operator or viewer")
+    p.add_argument("--password", default=None, help="without one they set it by password reset")
+    p.add_argument("--name", default="")
 
     p = sub.add_parser("journeys", help="Check and try journey files (no database needed).")
     jsub = p.add_subparsers(dest="action", required=True)

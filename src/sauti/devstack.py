@@ -110,6 +110,8 @@ class Stack:
             "web": ["web", "--port", str(self.web_port), "--workers", str(self.web_workers)],
             "worker": ["worker", "--threads", str(self.worker_threads)],
             "scheduler": ["scheduler"],
+            # Everything in one process (`sauti serve`): live updates reach browsers without Redis.
+            "serve": ["serve", "--port", str(self.web_port)],
         }
         for extra in range(2, self.worker_processes + 1):
             commands[f"worker{extra}"] = ["worker", "--threads", str(self.worker_threads), "--no-sender"]
@@ -122,7 +124,8 @@ class Stack:
 
     def wait_until_up(self, timeout: float = 60) -> None:
         deadline = time.monotonic() + timeout
-        checks = {"web": f"{self.web_url}/health", "fake": f"{self.fake_url}/_fake/health"}
+        checks = {"web": f"{self.web_url}/health", "serve": f"{self.web_url}/health",
+                  "fake": f"{self.fake_url}/_fake/health"}
         for name, url in checks.items():
             if name not in self.processes:
                 continue
@@ -164,6 +167,22 @@ class Stack:
         conn = sqlite3.connect(self.home / "sauti.sqlite3", timeout=30)
         try:
             return list(conn.execute(sql.replace("%s", "?"), params).fetchall())
+        finally:
+            conn.close()
+
+    def execute(self, sql: str, params: tuple[Any, ...] = ()) -> int:
+        """Change the stack's database directly (a test's "meanwhile…"); returns the rows changed."""
+        if self.database_url:
+            import psycopg
+
+            with psycopg.connect(self.database_url) as conn:
+                return conn.execute(sql, params).rowcount
+        import sqlite3
+
+        conn = sqlite3.connect(self.home / "sauti.sqlite3", timeout=30)
+        try:
+            with conn:
+                return conn.execute(sql.replace("%s", "?"), params).rowcount
         finally:
             conn.close()
 

@@ -156,7 +156,8 @@ if REDIS_URL:
         "default": {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {"hosts": [REDIS_URL]}}
     }
 else:
-    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    # One process (`sauti serve`): worker threads publish, the web server's loop delivers.
+    CHANNEL_LAYERS = {"default": {"BACKEND": "sauti.inbox.layers.ThreadSafeInMemoryChannelLayer"}}
 
 TASKS = {
     "default": {

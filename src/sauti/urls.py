@@ -4,7 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path, reverse_lazy
 
 from sauti.api.router import api
-from sauti.web import settings_views, views
+from sauti.web import settings_views, team_views, views
 from sauti.web.views import setup_first
 
 handler403 = "sauti.web.views.permission_denied"
@@ -32,9 +32,18 @@ urlpatterns = [
     path("w/<uuid:workspace>/settings/general/", settings_views.settings_general, name="settings-general"),
     path("w/<uuid:workspace>/settings/tokens/", include("sauti.api.urls")),
     path("w/<uuid:workspace>/settings/webhooks/", include("sauti.integrations.urls")),
+    path("w/<uuid:workspace>/settings/team/", team_views.team, name="team"),
+    path("w/<uuid:workspace>/settings/team/invite/", team_views.invite, name="team-invite"),
+    path("w/<uuid:workspace>/settings/team/<uuid:user>/role/", team_views.change_role, name="team-role"),
+    path("w/<uuid:workspace>/settings/team/<uuid:user>/remove/", team_views.remove, name="team-remove"),
+    path("w/<uuid:workspace>/settings/team/invitations/<uuid:invitation>/revoke/", team_views.revoke,
+         name="team-revoke"),
+    path("w/<uuid:workspace>/settings/audit/", team_views.audit_log, name="audit-log"),
+    path("invitations/<str:token>/", team_views.invitation, name="invitation"),
     path("w/<uuid:workspace>/journeys/", include("sauti.journeys.urls")),
     path("w/<uuid:workspace>/content/", include("sauti.content.urls")),
     path("w/<uuid:workspace>/people/", include("sauti.contacts.urls")),
     path("w/<uuid:workspace>/settings/people-fields/", include("sauti.contacts.urls_fields")),
+    path("w/<uuid:workspace>/inbox/", include("sauti.inbox.urls")),
     path("", api.urls),
 ]

@@ -22,7 +22,7 @@ from sauti.api.serializers import chat_to_turn, message_to_turn
 from sauti.contacts.models import Contact
 from sauti.contacts.services import contact_for_recipient
 from sauti.messaging.models import Message
-from sauti.messaging.services import SendRefused, add_message_labels, chat_for, queue_message
+from sauti.messaging.services import SendRefused, chat_for, queue_message
 
 router = Router(tags=["messages"])
 WA_ID = Path(..., description="the contact's WhatsApp id (or business-scoped user id)", examples=["27820000001"])
@@ -148,8 +148,12 @@ def label_message(request: HttpRequest, message_id: str, payload: LabelsIn) -> d
     for i, label in enumerate(labels):
         if not label or len(label) > 100:
             raise invalid(f"labels.{i}", "a label is 1 to 100 characters")
+    from sauti.inbox.services import label_message
+
     message = _access_message(request.workspace, message_id)  # type: ignore[attr-defined]
-    return {"labels": add_message_labels(message, labels)}
+    with transaction.atomic():
+        label_message(message, labels, actor=None)
+    return {"labels": list(message.labels)}
 
 
 @router.get("/contacts/{wa_id}/messages", auth=needs("messages:read"), response={200: HistoryOut, **errors(404)},

@@ -60,11 +60,22 @@ class Chat(models.Model):
     window_expires_at = models.DateTimeField(null=True, blank=True)
     last_message_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # The inbox: when the current assignee took the chat, and when (and by whom) it was closed.
+    assigned_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                  related_name="+")
 
     class Meta:
         indexes = [
-            # The inbox chat list: a workspace's chats by state, newest activity first.
+            # The inbox chat list: a workspace's chats by state, newest activity first (All open,
+            # Closed, search results; auto-close reads the oldest end of it).
             models.Index(fields=["workspace", "state", "-last_message_at"], name="chat_list"),
+            # Assigned to me / teammates' chats, and routing's count of each operator's open chats.
+            models.Index(fields=["assigned_to", "state", "-last_message_at"], name="chat_assignee"),
+            # Unassigned and With bot: open chats nobody holds, waiting for a person or not.
+            models.Index(fields=["workspace", "needs_human", "-last_message_at"],
+                         condition=Q(state="open", assigned_to__isnull=True), name="chat_unassigned"),
         ]
 
     def __str__(self) -> str:
@@ -117,6 +128,8 @@ class Message(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     # Inbound only: set once the contact's handler has routed it (journey, inbox).
     handled_at = models.DateTimeField(null=True, blank=True)
+    # Inbound only: a person dealt with it ("mark as done"), by hand or by replying after it.
+    done_at = models.DateTimeField(null=True, blank=True)
     webhook_event = models.ForeignKey(WebhookEvent, on_delete=models.SET_NULL, null=True, blank=True)
 
     class Meta:

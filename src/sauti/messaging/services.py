@@ -69,14 +69,3 @@ def queue_message(workspace: Workspace, contact: Contact, body: dict[str, Any], 
         Chat.objects.filter(id=chat.id).update(last_message_at=now)
         live.on_commit_publish(workspace.id, "message_queued", chat=str(chat.uuid), message=str(message.uuid))
     return message
-
-
-def add_message_labels(message: Message, labels: list[str]) -> list[str]:
-    """Add labels to a message (kept in order, no duplicates); returns all its labels."""
-    with transaction.atomic():
-        current = Message.objects.select_for_update().filter(id=message.id).values_list("labels", flat=True).first()
-        merged = list(dict.fromkeys([*(current or []), *labels]))
-        if merged != current:
-            Message.objects.filter(id=message.id).update(labels=merged)
-    message.labels = merged
-    return merged

@@ -13,8 +13,9 @@ from collections.abc import Iterable
 
 from django.db.models import Q
 
+from sauti.messaging import live
 from sauti.messaging.channels.whatsapp.webhook import StatusUpdate
-from sauti.messaging.models import Message, Outbox
+from sauti.messaging.models import Chat, Message, Outbox
 
 RANK = {"queued": 0, "sending": 0, "sent": 1, "delivered": 2, "read": 3, "played": 4}
 
@@ -47,10 +48,19 @@ def apply_statuses(workspace_id: int, updates: Iterable[StatusUpdate]) -> int:
         touched[message.id] = message
     if touched:
         Message.objects.bulk_update(list(touched.values()), ["status", "statuses", "error", "pricing", "provider_id"])
+        _announce(workspace_id, {m.chat_id for m in touched.values()})
     if settle:
         Outbox.objects.filter(message_id__in=settle, state__in=[Outbox.State.QUEUED, Outbox.State.SENDING]).update(
             state=Outbox.State.SENT, claimed_until=None)
     return len(touched)
+
+
+def _announce(workspace_id: int, chat_ids: set[int]) -> None:
+    """Open inboxes redraw the ticks: one event per chat, one query per batch (only when live)."""
+    if not live.enabled():
+        return
+    for chat_uuid in Chat.objects.filter(id__in=chat_ids).values_list("uuid", flat=True):
+        live.on_commit_publish(workspace_id, "message_status", chat=str(chat_uuid))
 
 
 def _apply(message: Message, update: StatusUpdate) -> None:

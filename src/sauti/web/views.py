@@ -23,7 +23,7 @@ from sauti.messaging import ingest
 from sauti.web import firstrun
 from sauti.web.demo import create_demo_workspace, demo_journey
 from sauti.web.forms import SetupForm, WorkspaceForm
-from sauti.web.workspaces import workspace_page, workspaces_for
+from sauti.web.workspaces import access_workspace, workspace_page, workspaces_for
 
 
 def health(request: HttpRequest) -> JsonResponse:
@@ -93,7 +93,7 @@ def home(request: HttpRequest) -> HttpResponse:
         return redirect("login")
     workspaces = workspaces_for(request.user)
     if workspaces:
-        return redirect("journeys:list", workspace=workspaces[0].uuid)
+        return _landing(access_workspace(request.user, workspaces[0].uuid))
     return render(request, "web/no_workspace.html", {"form": WorkspaceForm()})
 
 
@@ -160,6 +160,13 @@ def new_workspace(request: HttpRequest) -> HttpResponse:
 
 @workspace_page
 def workspace_home(request: HttpRequest, access) -> HttpResponse:
+    return _landing(access)
+
+
+def _landing(access) -> HttpResponse:
+    """Operators land in the inbox, where their work is; everyone else in journeys."""
+    if access.role == "operator":
+        return redirect("inbox:home", workspace=access.workspace.uuid)
     return redirect("journeys:list", workspace=access.workspace.uuid)
 
 

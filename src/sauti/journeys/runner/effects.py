@@ -114,8 +114,12 @@ def _add_label(ctx: EffectContext, effect: fx.AddLabel) -> None:
     if target is None:
         log(ctx, "warning", "add_label: there is no message to label")
         return
-    labels = list(dict.fromkeys([*target.labels, *[str(label) for label in effect.labels]]))
-    Message.objects.filter(id=target.id).update(labels=labels)
+    from sauti.inbox.services.labels import LabelInvalid, label_message
+
+    try:
+        label_message(target, [str(label) for label in effect.labels])
+    except LabelInvalid as exc:
+        log(ctx, "warning", f"add_label: {exc}")
 
 
 def _update_dictionary(ctx: EffectContext, effect: fx.UpdateDictionary) -> None:
@@ -125,8 +129,12 @@ def _update_dictionary(ctx: EffectContext, effect: fx.UpdateDictionary) -> None:
 
 
 def _handover(ctx: EffectContext, effect: fx.Handover) -> None:
-    Chat.objects.filter(contact_id=ctx.session.contact_id).update(
-        needs_human=True, state=Chat.State.OPEN, state_reason=f"Handed over by journey {ctx.session.journey.name}")
+    from sauti.inbox.services.chats import request_human
+
+    chat = ctx.message.chat if ctx.message is not None else Chat.objects.filter(
+        contact_id=ctx.session.contact_id).select_related("workspace").first()
+    if chat is not None:
+        request_human(chat, reason=f"Handed over by journey {ctx.session.journey.name}")
     log(ctx, "info", "handed over to a person")
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from sauti.contacts.models import Contact
@@ -202,6 +203,9 @@ def fire_session_timer(session_id: int, key: str, at: str, now: dt.datetime) -> 
         "journey", "version", "contact", "workspace").first()
     if session is None:
         return
+    if Chat.objects.filter(contact_id=session.contact_id).filter(
+            Q(assigned_to__isnull=False) | Q(needs_human=True)).exists():
+        return  # a person holds (or was asked for) the chat: the journey's timeout passes unheard
     run(session, TimerFired(key=key, at=at, contact=contact_profile(session.contact)), now)
 
 
