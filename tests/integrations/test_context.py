@@ -166,3 +166,20 @@ def test_the_inbox_panel_and_suggestions_show_the_snapshot_and_actions_go_to_a_w
     settle(lambda: any(r.path.endswith("/action/remind") for r in crm.requests[calls:]))
     action_call = next(r for r in crm.requests[calls:] if r.path.endswith("/action/remind"))
     assert action_call.json["option"] == "wa"
+
+
+def test_the_inbox_conversation_shows_the_integrations_panel_and_suggestion(client, ws, crm):
+    from sauti.accounts.models import Role
+    from tests.web.members import client_for, make_member
+
+    connected(ws, crm)
+    say(client, "Hello", 1)
+    settle(lambda: ContextSnapshot.objects.exists())
+    chat = Chat.objects.get()
+    Chat.objects.filter(id=chat.id).update(window_expires_at=chat.last_inbound_at + __import__("datetime").timedelta(
+        days=3650))
+    page = client_for(make_member(ws, Role.OPERATOR)).get(f"/w/{ws.uuid}/inbox/{chat.uuid}/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Lusaka Central" in html and "Send a reminder" in html
+    assert "Your next visit is Monday" in html

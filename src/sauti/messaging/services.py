@@ -69,4 +69,3 @@ def queue_message(workspace: Workspace, contact: Contact, body: dict[str, Any], 
         Chat.objects.filter(id=chat.id).update(last_message_at=now)
         live.on_commit_publish(workspace.id, "message_queued", chat=str(chat.uuid), message=str(message.uuid))
     return message
-
