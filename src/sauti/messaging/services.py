@@ -57,7 +57,9 @@ def queue_message(workspace: Workspace, contact: Contact, body: dict[str, Any], 
         raise SendRefused("window_closed",
                           "The 24-hour window is closed: the contact last wrote more than 24 hours ago "
                           "(or never). Only an approved template can be sent now.", "type")
-    with transaction.atomic():
+    # No savepoint of its own: callers already in a transaction (a journey's turn) roll back
+    # together, and a savepoint is two more round trips on every reply.
+    with transaction.atomic(savepoint=False):
         message = Message.objects.create(
             workspace=workspace, chat=chat, contact=contact, direction=Message.Direction.OUTBOUND,
             type=str(body.get("type", "text")), payload=body, text=message_text(body), status=Message.Status.QUEUED,

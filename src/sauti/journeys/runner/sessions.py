@@ -180,6 +180,8 @@ def route_message(message: Message) -> bool:
     chat_ctx = chat_context(contact, chat)
     session = active_session(contact)
     if session is not None:
+        session.contact = contact  # the row the pipeline holds, not a second read of it
+    if session is not None:
         effects = resume(session, UserMessage(message=message.payload, contact=contact_profile(contact),
                                               chat=chat_ctx), now, message=message)
         timed_out = any(isinstance(e, fx.End) and e.reason == "timeout" for e in effects)
