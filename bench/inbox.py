@@ -5,8 +5,9 @@
 A fresh PostgreSQL database (beside --database-url) gets 100,000 contacts, their chats and
 1,000,000 messages (--quick: 10,000 and 100,000), generated in SQL; then a real `sauti web` serves a
 signed-in operator. Timed: the chat list partial for the built-in collections (All open,
-Unassigned, Assigned to me, Closed, a label search) and opening random chats (the pane htmx
-fetches). Prints progress, then one JSON line: chat_list_p95_ms, open_chat_p95_ms, medians, sizes.
+Unassigned, Assigned to me, Closed), opening random chats (the pane htmx fetches), the whole page,
+and a label search. Prints progress, then one JSON line: chat_list_p95_ms, open_chat_p95_ms,
+full_page_p95_ms, label_search_p95_ms, medians, sizes.
 """
 
 from __future__ import annotations
@@ -130,18 +131,24 @@ def main() -> int:
         base = f"/w/{stack.workspace_id}/inbox"
         htmx = {"HX-Request": "true"}
         lists = [f"{base}/list/?c=open", f"{base}/list/?c=unassigned", f"{base}/list/?c=mine",
-                 f"{base}/list/?c=closed", f"{base}/list/?q=label:urgent"]
+                 f"{base}/list/?c=closed"]
+        searches = [f"{base}/list/?q=label:urgent", f"{base}/list/?q=label:urgent+state:open"]
         chats = [row[0] for row in stack.query("SELECT uuid FROM messaging_chat ORDER BY random() LIMIT %s",
                                                (rounds,))]
         for path in lists + [f"{base}/{chats[0]}/"]:  # warm up caches and connections
             timed(client, path, htmx)
-        list_ms = [timed(client, lists[i % len(lists)], htmx) for i in range(rounds)]
+        by_list: dict[str, list[float]] = {path: [] for path in lists}
+        for i in range(rounds):
+            by_list[lists[i % len(lists)]].append(timed(client, lists[i % len(lists)], htmx))
+        list_ms = [ms for values in by_list.values() for ms in values]
         open_ms = [timed(client, f"{base}/{chat}/", htmx) for chat in chats]
+        search_ms = [timed(client, searches[i % len(searches)], htmx) for i in range(max(10, rounds // 4))]
         page_ms = [timed(client, f"{base}/{random.choice(chats)}/?c=open", {}) for _ in range(max(10, rounds // 10))]
         result.update({
             "chat_list_p95_ms": p95(list_ms), "chat_list_median_ms": round(statistics.median(list_ms), 1),
             "open_chat_p95_ms": p95(open_ms), "open_chat_median_ms": round(statistics.median(open_ms), 1),
-            "full_page_p95_ms": p95(page_ms), "requests": rounds,
+            "full_page_p95_ms": p95(page_ms), "label_search_p95_ms": p95(search_ms), "requests": rounds,
+            "chat_list_p95_ms_by_list": {path.rsplit("/list/", 1)[1]: p95(values) for path, values in by_list.items()},
         })
         print(f"chat list: p95 {result['chat_list_p95_ms']} ms; open chat: p95 {result['open_chat_p95_ms']} ms; "
               f"whole page: p95 {result['full_page_p95_ms']} ms", flush=True)

@@ -101,6 +101,7 @@ def test_operator_takes_a_live_chat_replies_labels_notes_closes_and_meets_the_wi
     shot("inbox-02-message-arrived")
     assert arrived < 5, arrived
 
+    page.wait_for_load_state("networkidle")
     row.locator("a").click()
     expect(page.get_by_test_id("chat-name")).to_have_text("Thandi")
     expect(page.locator("[data-testid=message]").first).to_contain_text("fever")
@@ -143,6 +144,8 @@ def test_operator_takes_a_live_chat_replies_labels_notes_closes_and_meets_the_wi
     # the reply box offers approved templates instead.
     write_in(stack, "27820002222", "Is the clinic open on Saturday?", "Sipho")
     page.get_by_role("link", name="Unassigned").click()
+    expect(page.locator(".ib-row", has_text="Sipho")).to_be_visible()
+    page.wait_for_load_state("networkidle")  # the list's refresh after the socket opens is done
     page.locator(".ib-row", has_text="Sipho").locator("a").click()
     expect(page.get_by_test_id("chat-name")).to_have_text("Sipho")
     page.get_by_test_id("reply-text").fill("Yes, from 8 to 12.")

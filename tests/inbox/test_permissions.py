@@ -37,7 +37,7 @@ MATRIX = [
     ("hand-back", "post", "{chat}/hand-back/", {}, HELPDESK),
     ("label", "post", "{chat}/labels/", {"name": "vip"}, HELPDESK),
     ("unlabel", "post", "{chat}/labels/{label}/remove/", {}, HELPDESK),
-    ("profile", "post", "{chat}/profile/", {"name": "Ana"}, PEOPLE_EDIT),
+    ("profile", "post", "{chat}/profile/", {"field:name": "Ana"}, PEOPLE_EDIT),
     ("message-label", "post", "{chat}/messages/{message}/label/", {"name": "urgent"}, HELPDESK),
     ("message-done", "post", "{chat}/messages/{message}/done/", {"done": "1"}, HELPDESK),
     ("react", "post", "{chat}/messages/{message}/react/", {"emoji": "👍"}, HELPDESK),

@@ -12,8 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from sauti.accounts.models import Membership
-from sauti.contacts.schema import load_schema
-from sauti.contacts.services import FieldDefinitionInvalid, create_field, update_contact_fields
+from sauti.contacts.services import update_contact_fields
 from sauti.inbox import composer, forms, queries, services
 from sauti.inbox.context import chat_context, url
 from sauti.inbox.search import SearchInvalid
@@ -205,32 +204,15 @@ def react(request: HttpRequest, access: Access, chat: str, message: str) -> Http
 @workspace_page(perm="people.edit")
 @require_POST
 def profile(request: HttpRequest, access: Access, chat: str) -> HttpResponse:
+    from sauti.contacts.schema import FieldValueInvalid
+
     item = _chat(access, chat)
-    values, errors = forms.profile_values(request.POST)
-    new_key = request.POST.get("new_field", "").strip().lower()
-    if new_key and not errors:
-        errors.update(_add_field(access, new_key))
-    if not errors:
-        try:
-            update_contact_fields(item.contact, values, actor=access.user, source="ui")
-        except ValueError as exc:  # the field schema's refusal names its field
-            errors[getattr(exc, "field", "") or "custom"] = getattr(exc, "message", str(exc))
-    if errors:
-        return _answer(request, access, item, 400, profile_errors=errors)
-    return _answer(request, access, item)
-
-
-def _add_field(access: Access, key: str) -> dict[str, str]:
-    """A new text field typed into the profile pane: admins add it to the schema, others are told who can."""
-    if load_schema(access.workspace).get(key) is not None:
-        return {}
-    if not access.can("people.fields"):
-        return {"custom": _("Only owners and admins add fields (Settings → People fields).")}
     try:
-        create_field(access.workspace, key=key, actor=access.user, origin="inbox")
-    except FieldDefinitionInvalid as exc:
-        return {"new_field": str(exc.message)}
-    return {}
+        update_contact_fields(item.contact, forms.profile_values(request.POST), actor=access.user, source="ui")
+    except FieldValueInvalid as exc:  # the schema's refusal names its field; nothing was written
+        item.contact.refresh_from_db()
+        return _answer(request, access, item, 400, profile_errors={exc.field: exc.message})
+    return _answer(request, access, item)
 
 
 @workspace_page(perm="inbox.reply")

@@ -15,7 +15,6 @@ from sauti.accounts.models import Workspace
 from sauti.contacts.models import Contact
 
 logger = logging.getLogger(__name__)
-RESERVED = ("name", "surname", "language")
 
 
 def _content(module: str) -> Any:
@@ -89,6 +88,22 @@ def journeys_for(workspace: Workspace) -> list[Any]:
                 .order_by("name").only("uuid", "name"))
 
 
-def profile_fields(contact: Contact) -> dict[str, Any]:
-    return {"name": contact.name, "surname": contact.surname, "language": contact.language,
-            "opted_in": contact.opted_in, "custom": sorted((str(k), v) for k, v in (contact.fields or {}).items())}
+SKIPPED_FIELDS = ("opted_in_at",)  # set with opted_in, never typed
+
+
+def profile_fields(contact: Contact, workspace: Workspace, role: str) -> list[dict[str, Any]]:
+    """The contact's writable fields in the workspace's schema, as form inputs show them; private
+    fields are left out for roles that see numbers masked (sauti.contacts.queries.private_hidden)."""
+    from sauti.contacts.forms import form_value
+    from sauti.contacts.queries import private_hidden
+    from sauti.contacts.schema import load_schema, read_value, visible_fields
+
+    schema = load_schema(workspace)
+    out = []
+    for spec in visible_fields(schema, private_hidden=private_hidden(workspace, role)):
+        if not spec.writable or spec.key in SKIPPED_FIELDS:
+            continue
+        out.append({"key": spec.key, "label": spec.display_name, "type": spec.type, "choices": spec.choices,
+                    "nullable": spec.nullable, "help": spec.description,
+                    "value": form_value(spec, read_value(contact, spec), schema.tz)})
+    return out

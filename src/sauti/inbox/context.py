@@ -135,6 +135,7 @@ def chat_context(access: Access, chat: Chat, *, reply_error: str = "", reply_tex
         if item["kind"] == "message":
             item["labels"] = labels.get(item["message"].id, [])
     in_window = window_open(chat.window_expires_at, now)
+    profile = composer.profile_fields(chat.contact, workspace, role)
     return {
         "access": access,
         "chat": chat,
@@ -156,8 +157,9 @@ def chat_context(access: Access, chat: Chat, *, reply_error: str = "", reply_tex
         "canned": composer.canned_replies(workspace),
         "suggestions": suggestions_for(chat) if in_window and access.can("inbox.reply") else [],
         "panels": rendered_panels(chat, access),
-        "profile": composer.profile_fields(chat.contact),
+        "profile": profile,
         "profile_errors": profile_errors or {},
+        "profile_other_errors": [m for k, m in (profile_errors or {}).items() if k not in {f["key"] for f in profile}],
         "close_reasons": CLOSE_REASONS,
         "journeys": composer.journeys_for(workspace) if access.can("inbox.reply") else [],
         "reactions": ("👍", "❤️", "😂", "🙏", "😮"),

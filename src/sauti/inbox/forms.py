@@ -7,13 +7,10 @@ from typing import Any
 
 from django import forms
 from django.http import QueryDict
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from sauti.inbox.models import LABEL_COLOURS
 from sauti.inbox.services.routing import DEFAULT_CAPACITY, MAX_CAPACITY
-
-LANGUAGE_MAX = 16
 
 
 def uuid_or_none(value: Any) -> uuid.UUID | None:
@@ -37,29 +34,10 @@ def template_params(data: QueryDict) -> dict[str, Any]:
             "buttons": dict(sorted(found["buttons"].items()))}
 
 
-def profile_values(data: QueryDict) -> tuple[dict[str, Any], dict[str, str]]:
-    """The profile pane's fields → values for update_contact_fields, or errors by field."""
-    values: dict[str, Any] = {}
-    errors: dict[str, str] = {}
-    for name in ("name", "surname"):
-        value = data.get(name, "").strip()
-        if len(value) > 200:
-            errors[name] = _("At most 200 characters.")
-        values[name] = value
-    language = data.get("language", "").strip()
-    if len(language) > LANGUAGE_MAX or (language and not language.replace("-", "").replace("_", "").isalpha()):
-        errors["language"] = _("A language code such as en, pt or sw.")
-    values["language"] = language
-    values["opted_in"] = data.get("opted_in") == "on"
-    for key, value in data.items():
-        if key.startswith("field:"):
-            values[key.removeprefix("field:")] = value.strip()
-    new_key, new_value = data.get("new_field", "").strip(), data.get("new_value", "").strip()
-    if new_key:
-        if not new_key.replace("_", "").isalnum() or len(new_key) > 64:
-            errors["new_field"] = _("Field names use letters, digits and underscores.")
-        values[new_key.lower()] = new_value
-    return values, errors
+def profile_values(data: QueryDict) -> dict[str, Any]:
+    """The profile pane's `field:<key>` inputs → values for update_contact_fields (which checks
+    them against the workspace's field schema)."""
+    return {key.removeprefix("field:"): value.strip() for key, value in data.items() if key.startswith("field:")}
 
 
 class RoutingSettingsForm(forms.Form):
