@@ -26,6 +26,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sauti.journeys import compile_journey  # noqa: E402
 from sauti.journeys.engine import HttpResponse, Start, State, UserMessage, step  # noqa: E402
