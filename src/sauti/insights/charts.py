@@ -98,6 +98,10 @@ def time_chart(title: str, desc: str, labels: Sequence[str], series: Sequence[Se
     return _frame(title, desc, "".join(parts))
 
 
+def _short(value: float, unit: str) -> str:
+    return f"{value:.1f}%" if unit == "%" else f"{_fmt(value)}{escape(unit)}"
+
+
 def _legend(series: Sequence[Series]) -> str:
     if len(series) < 2:
         return ""
@@ -121,9 +125,9 @@ def bar_list(title: str, desc: str, items: Sequence[tuple[str, float]], *, unit:
     for i, (label, value) in enumerate(items):
         y = TOP + row * i
         w = max(1.0, plot_w * value / top) if value else 0
-        short = label if len(label) <= 28 else label[:27] + "…"
+        short = label if len(label) <= 26 else label[:25] + "…"
         parts.append(f'<text class="label" x="{label_w - 8}" y="{y + 15}" text-anchor="end">{escape(short)}</text>'
                      f'<rect class="s0" x="{label_w}" y="{y + 3}" width="{w:.1f}" height="{row - 9}" rx="2">'
                      f'<title>{escape(label)}: {_fmt(value)}{escape(unit)}</title></rect>'
-                     f'<text class="value" x="{label_w + w + 6:.1f}" y="{y + 15}">{_fmt(value)}{escape(unit)}</text>')
+                     f'<text class="value" x="{label_w + w + 6:.1f}" y="{y + 15}">{_short(value, unit)}</text>')
     return _frame(title, desc, "".join(parts), height)

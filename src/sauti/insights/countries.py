@@ -24,7 +24,7 @@ NAMES = {
     "ES": "Spain", "PT": "Portugal", "IT": "Italy", "NL": "Netherlands", "TR": "Türkiye", "SA": "Saudi Arabia",
     "AE": "United Arab Emirates", "IL": "Israel", "AU": "Australia", "NZ": "New Zealand",
 }
-GROUPS = {1: "United States, Canada and the Caribbean", 7: "Russia and Kazakhstan"}
+GROUPS = {1: "US, Canada, Caribbean", 7: "Russia, Kazakhstan"}
 
 
 def calling_code(number: str | None) -> str:
