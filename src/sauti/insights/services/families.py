@@ -8,6 +8,7 @@ what tests/insights compares against. Reads only; writing is services/aggregate.
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -206,82 +207,76 @@ def _text(value: object) -> str:
 
 def inbox(ws: Workspace, tz: ZoneInfo, first: dt.date, last: dt.date) -> tuple[list[Row], Spans]:
     """Conversations (episodes) start when a person writes after 24 h of quiet; the first response
-    is an operator's first message after that start; resolution is the chat's close after it."""
+    is an operator's first message after that start; resolution is the chat's close after it.
+
+    One pass over the span's inbound and operator messages (plus a week and a day before it, so
+    that every episode start inside the span is exact), grouped by chat in Python.
+    """
+    from sauti.inbox.models import ChatLabel
+
+    start, end = bounds(tz, first, last)
+    since = start - LOOKBACK - EPISODE_GAP
+    messages = Message.objects.filter(workspace=ws, sent_at__gte=since, sent_at__lt=end)
+    inbound: dict[int, list[dt.datetime]] = defaultdict(list)
+    for chat_id, at in messages.filter(direction=Message.Direction.INBOUND).order_by("chat_id", "sent_at").values_list(
+            "chat_id", "sent_at").iterator(chunk_size=20_000):
+        inbound[chat_id].append(at)
+    operator: dict[int, list[tuple[dt.datetime, str]]] = defaultdict(list)
+    for chat_id, at, who in messages.filter(author_type=Message.AuthorType.OPERATOR).order_by(
+            "chat_id", "sent_at").values_list("chat_id", "sent_at", "author_id").iterator(chunk_size=20_000):
+        operator[chat_id].append((at, who or ""))
+    closes = list(Chat.objects.filter(workspace=ws, closed_at__gte=start, closed_at__lt=end)
+                  .values_list("id", "closed_at", "closed_by_id"))
+    labels: dict[int, list[str]] = defaultdict(list)
+    for chat_id, name in ChatLabel.objects.filter(chat__workspace=ws).values_list("chat_id", "label__name"):
+        labels[chat_id].append(name)
     rows: list[Row] = []
-    day = first
-    while day <= last:
-        rows += _inbox_day(ws, tz, day)
-        day += dt.timedelta(days=1)
+
+    def local(at: dt.datetime) -> dt.date:
+        return at.astimezone(tz).date()
+
+    starts_of: dict[int, list[dt.datetime]] = {}
+    for chat_id, times in inbound.items():
+        starts = []
+        for i, t in enumerate(times):
+            starts.append(t if i == 0 or t - times[i - 1] >= EPISODE_GAP else starts[-1])
+            if t >= start and (i == 0 or t - times[i - 1] >= EPISODE_GAP):
+                rows.append(("chat_opened", local(t), "", 0, 1))
+        starts_of[chat_id] = starts
+
+    def began(chat_id: int, at: dt.datetime) -> dt.datetime | None:
+        times = inbound.get(chat_id)
+        if not times:
+            return None
+        i = bisect_right(times, at) - 1
+        return starts_of[chat_id][i] if i >= 0 else None
+
+    for chat_id, replies in operator.items():
+        previous: dt.datetime | None = None
+        for at, who in replies:
+            episode = began(chat_id, at)
+            first_reply = episode is not None and (previous is None or previous <= episode)
+            previous = at
+            if at < start or not first_reply:
+                continue
+            day = local(at)
+            if episode < dt.datetime.combine(day, dt.time.min, tzinfo=tz) - LOOKBACK:
+                continue
+            b = bucket((at - episode).total_seconds())
+            rows.append(("first_response", day, who, b, 1))
+            rows += [("first_response_label", day, name, b, 1) for name in labels[chat_id]]
+    for chat_id, at, closer in closes:
+        day = local(at)
+        rows.append(("chat_closed", day, str(closer or ""), 0, 1))
+        episode = began(chat_id, at)
+        if episode is None or episode < dt.datetime.combine(day, dt.time.min, tzinfo=tz) - LOOKBACK:
+            continue
+        b = bucket((at - episode).total_seconds())
+        rows.append(("resolution", day, str(closer or ""), b, 1))
+        rows += [("resolution_label", day, name, b, 1) for name in labels[chat_id]]
     metrics = ["chat_opened", "chat_closed", "first_response", "first_response_label", "resolution",
                "resolution_label"]
     return _merge(rows), _spans(first, last, *metrics)
-
-
-def _inbox_day(ws: Workspace, tz: ZoneInfo, day: dt.date) -> list[Row]:
-    from sauti.inbox.models import ChatLabel
-
-    start, end = bounds(tz, day, day)
-    messages = Message.objects.filter(workspace=ws)
-    rows: list[Row] = []
-    # Conversations started today: an inbound message with no inbound of the chat in the 24 h before.
-    earlier = messages.filter(chat_id=OuterRef("chat_id"), direction=Message.Direction.INBOUND,
-                              sent_at__lt=OuterRef("sent_at"), sent_at__gte=OuterRef("sent_at") - EPISODE_GAP)
-    opened = messages.filter(direction=Message.Direction.INBOUND, sent_at__gte=start, sent_at__lt=end).exclude(
-        Exists(earlier)).count()
-    if opened:
-        rows.append(("chat_opened", day, "", 0, opened))
-    replies = list(messages.filter(author_type=Message.AuthorType.OPERATOR, sent_at__gte=start, sent_at__lt=end)
-                   .values_list("chat_id", "sent_at", "author_id"))
-    closes = list(Chat.objects.filter(workspace=ws, closed_at__gte=start, closed_at__lt=end)
-                  .values_list("id", "closed_at", "closed_by_id"))
-    for _chat, _at, closer in closes:
-        rows.append(("chat_closed", day, str(closer or ""), 0, 1))
-    chat_ids = {c for c, _, _ in replies} | {c for c, _, _ in closes}
-    if not chat_ids:
-        return rows
-    since = start - LOOKBACK - EPISODE_GAP
-    inbound: dict[int, list[dt.datetime]] = defaultdict(list)
-    for chat_id, at in messages.filter(chat_id__in=chat_ids, direction=Message.Direction.INBOUND,
-                                       sent_at__gte=since, sent_at__lt=end).order_by("sent_at").values_list(
-                                           "chat_id", "sent_at"):
-        inbound[chat_id].append(at)
-    answered: dict[int, list[dt.datetime]] = defaultdict(list)
-    for chat_id, at in messages.filter(chat_id__in={c for c, _, _ in replies},
-                                       author_type=Message.AuthorType.OPERATOR, sent_at__gte=since,
-                                       sent_at__lt=end).order_by("sent_at").values_list("chat_id", "sent_at"):
-        answered[chat_id].append(at)
-    labels: dict[int, list[str]] = defaultdict(list)
-    for chat_id, name in ChatLabel.objects.filter(chat_id__in=chat_ids).values_list("chat_id", "label__name"):
-        labels[chat_id].append(name)
-    for chat_id, at, operator in replies:
-        began = episode_start(inbound.get(chat_id, []), at)
-        if began is None or began < start - LOOKBACK:
-            continue
-        if any(began < other < at for other in answered[chat_id]):
-            continue  # not the episode's first response
-        b = bucket((at - began).total_seconds())
-        rows.append(("first_response", day, operator or "", b, 1))
-        rows += [("first_response_label", day, name, b, 1) for name in labels[chat_id]]
-    for chat_id, at, closer in closes:
-        began = episode_start(inbound.get(chat_id, []), at)
-        if began is None or began < start - LOOKBACK:
-            continue
-        b = bucket((at - began).total_seconds())
-        rows.append(("resolution", day, str(closer or ""), b, 1))
-        rows += [("resolution_label", day, name, b, 1) for name in labels[chat_id]]
-    return rows
-
-
-def episode_start(inbound: list[dt.datetime], at: dt.datetime) -> dt.datetime | None:
-    """The start of the conversation that `at` belongs to: walking back from the last inbound
-    message at or before `at`, the first one with no inbound message in the 24 h before it."""
-    times = [t for t in inbound if t <= at]
-    if not times:
-        return None
-    i = len(times) - 1
-    while i > 0 and times[i] - times[i - 1] < EPISODE_GAP:
-        i -= 1
-    return times[i]
 
 
 # Billing ----------------------------------------------------------------------------------------
