@@ -118,14 +118,14 @@ def bar_list(title: str, desc: str, items: Sequence[tuple[str, float]], *, unit:
     items = list(items)[:12]
     row = 26
     height = TOP + row * max(1, len(items)) + 6
-    label_w = 190
+    label_w = 204
     plot_w = WIDTH - label_w - 70
     top = max((v for _, v in items), default=0) or 1
     parts = []
     for i, (label, value) in enumerate(items):
         y = TOP + row * i
         w = max(1.0, plot_w * value / top) if value else 0
-        short = label if len(label) <= 26 else label[:25] + "…"
+        short = label if len(label) <= 25 else label[:24] + "…"
         parts.append(f'<text class="label" x="{label_w - 8}" y="{y + 15}" text-anchor="end">{escape(short)}</text>'
                      f'<rect class="s0" x="{label_w}" y="{y + 3}" width="{w:.1f}" height="{row - 9}" rx="2">'
                      f'<title>{escape(label)}: {_fmt(value)}{escape(unit)}</title></rect>'
