@@ -45,5 +45,6 @@ urlpatterns = [
     path("w/<uuid:workspace>/people/", include("sauti.contacts.urls")),
     path("w/<uuid:workspace>/settings/people-fields/", include("sauti.contacts.urls_fields")),
     path("w/<uuid:workspace>/inbox/", include("sauti.inbox.urls")),
+    path("w/<uuid:workspace>/insights/", include("sauti.insights.urls")),
     path("", api.urls),
 ]
