@@ -242,7 +242,9 @@ def _results(ws: Workspace, period: Period, named: dict[str, Any]) -> Panel:
         journey = named.get(jid)
         for answer, n in sorted(answers, key=lambda a: -a[1])[:10]:
             rows.append([journey.name if journey else "–", question, answer, n, _pct(n, whole)])
-    items = [(f"{r[1]}: {r[2]}", r[3]) for r in rows]
+    # Two journeys may ask the same question: then the bars say whose answers they are.
+    several = len({jid for jid, _q in grouped}) > 1
+    items = [(f"{r[0]} · {r[1]}: {r[2]}" if several else f"{r[1]}: {r[2]}", r[3]) for r in rows]
     return Panel("results", _("Results per question"),
                  _("Answers journeys saved with write_result, the ten most common per question."),
                  [_("Journey"), _("Question"), _("Answer"), _("Count"), _("Share")], rows,
