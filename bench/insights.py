@@ -81,7 +81,7 @@ def load(cursor, ws: int, operators: list[int], journeys: list[int], people: int
                    END
             FROM (SELECT g, (g * 2654435761) %% %(people)s AS p, (g * 7919) %% 100 AS k,
                          now() - random() * interval '365 days' AS at
-                  FROM generate_series(%(lo)s, %(hi)s) g) s""",
+                  FROM generate_series(%(lo)s::bigint, %(hi)s::bigint) g) s""",
                        {"ws": ws, "chat": first_chat, "contact": first_contact, "ops": operators,
                         "nops": len(operators), "people": people, "lo": lo, "hi": hi})
         emit(stage="messages", inserted=hi)
@@ -93,7 +93,7 @@ def load(cursor, ws: int, operators: list[int], journeys: list[int], people: int
                st, st, st + (g %% 900) * interval '1 minute',
                CASE WHEN g %% 5 < 3 THEN 'completed' ELSE 'expired' END
         FROM (SELECT g, now() - interval '1 day' - random() * interval '364 days' AS st
-              FROM generate_series(1, %(n)s) g) s""",
+              FROM generate_series(1::bigint, %(n)s::bigint) g) s""",
                    {"ws": ws, "js": journeys, "nj": len(journeys), "contact": first_contact, "people": people,
                     "n": sessions})
     cursor.execute("SELECT min(id) FROM journeys_session WHERE workspace_id = %s", [ws])
@@ -106,7 +106,7 @@ def load(cursor, ws: int, operators: list[int], journeys: list[int], people: int
                CASE WHEN g %% 3 = 1 THEN to_jsonb(4 + g %% 36)
                     ELSE to_jsonb((ARRAY['yes','no','maybe'])[1 + g %% 3]) END,
                '', 'Welcome', s.started_at + interval '5 minutes'
-        FROM generate_series(1, %(n)s) g JOIN journeys_session s ON s.id = %(first)s + g %% %(sessions)s""",
+        FROM generate_series(1::bigint, %(n)s::bigint) g JOIN journeys_session s ON s.id = %(first)s + g %% %(sessions)s""",
                    {"ws": ws, "n": results, "first": first_session, "sessions": sessions})
     cursor.execute("ANALYZE")
 
