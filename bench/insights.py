@@ -106,7 +106,8 @@ def load(cursor, ws: int, operators: list[int], journeys: list[int], people: int
                CASE WHEN g %% 3 = 1 THEN to_jsonb(4 + g %% 36)
                     ELSE to_jsonb((ARRAY['yes','no','maybe'])[1 + g %% 3]) END,
                '', 'Welcome', s.started_at + interval '5 minutes'
-        FROM generate_series(1::bigint, %(n)s::bigint) g JOIN journeys_session s ON s.id = %(first)s + g %% %(sessions)s""",
+        FROM generate_series(1::bigint, %(n)s::bigint) g
+        JOIN journeys_session s ON s.id = %(first)s + g %% %(sessions)s""",
                    {"ws": ws, "n": results, "first": first_session, "sessions": sessions})
     cursor.execute("ANALYZE")
 
