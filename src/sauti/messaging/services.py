@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from sauti.accounts.models import Workspace
@@ -71,3 +71,53 @@ def queue_message(workspace: Workspace, contact: Contact, body: dict[str, Any], 
         Chat.objects.filter(id=chat.id).update(last_message_at=now)
         live.on_commit_publish(workspace.id, "message_queued", chat=str(chat.uuid), message=str(message.uuid))
     return message
+
+
+def queue_bulk(workspace: Workspace, items: list[tuple[Contact, dict[str, Any]]], *, priority: int = Outbox.BULK,
+               now: dt.datetime | None = None) -> list[Message]:
+    """Store many outbound messages and their Outbox rows with a handful of bulk statements.
+
+    For reminders and broadcasts: each item is (contact, Cloud API body without `to`); no window
+    check (callers send templates). Runs inside the caller's transaction, so whatever marks the
+    items as queued commits together with them or not at all. Returns the messages in order.
+    """
+    if not items:
+        return []
+    now = now or timezone.now()
+    contact_ids = [contact.id for contact, _ in items]
+    chats = dict(Chat.objects.filter(contact_id__in=contact_ids).values_list("contact_id", "id"))
+    missing = [cid for cid in dict.fromkeys(contact_ids) if cid not in chats]
+    if missing:
+        Chat.objects.bulk_create([Chat(workspace_id=workspace.id, contact_id=cid) for cid in missing],
+                                 ignore_conflicts=True)
+        chats.update(Chat.objects.filter(contact_id__in=missing).values_list("contact_id", "id"))
+    messages = Message.objects.bulk_create([
+        Message(workspace_id=workspace.id, chat_id=chats[contact.id], contact_id=contact.id,
+                direction=Message.Direction.OUTBOUND, type=str(body.get("type", "text")), payload=body,
+                text=message_text(body), status=Message.Status.QUEUED, author_type=Message.AuthorType.SYSTEM,
+                sent_at=now)
+        for contact, body in items
+    ])
+    Outbox.objects.bulk_create([
+        Outbox(workspace_id=workspace.id, message_id=message.id, contact_id=message.contact_id, priority=priority,
+               not_before=now)
+        for message in messages
+    ])
+    Chat.objects.filter(id__in=set(chats.values())).update(last_message_at=now)
+    return messages
+
+
+def cancel_queued(message_ids: list[int], reason: str) -> list[int]:
+    """Take messages that are still waiting in the Outbox off it (a cancelled broadcast): they fail
+    with `reason` and are never sent. Messages already claimed by the sender go on. Returns the
+    ids of the messages taken off."""
+    with transaction.atomic():
+        query = Outbox.objects.filter(message_id__in=message_ids, state=Outbox.State.QUEUED)
+        if connection.vendor == "postgresql":
+            query = query.select_for_update(skip_locked=True)
+        taken = list(query.values_list("message_id", flat=True))
+        if taken:
+            Outbox.objects.filter(message_id__in=taken).update(state=Outbox.State.FAILED, last_error=reason)
+            Message.objects.filter(id__in=taken).update(
+                status=Message.Status.FAILED, error={"code": "cancelled", "title": reason, "message": reason})
+    return taken
