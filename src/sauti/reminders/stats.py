@@ -97,9 +97,10 @@ def failure_reasons(recipients) -> list[tuple[str, int]]:  # noqa: ANN001 - a Re
     for reason, n in (recipients.filter(state=Recipient.State.FAILED).values_list("reason")
                       .annotate(n=Count("id"))):
         reasons[reason or "failed"] += n
-    for code, title, n in (recipients.filter(state=Recipient.State.QUEUED, message__status="failed")
-                           .values_list(KT("message__error__code"), KT("message__error__title"))
-                           .annotate(n=Count("id"))):
+    failed = Message.objects.filter(status=Message.Status.FAILED,
+                                    reminder_recipient__in=recipients.filter(state=Recipient.State.QUEUED))
+    for code, title, n in (failed.values_list(KT("error__code"), KT("error__title")).annotate(n=Count("id"))
+                           .order_by()):
         reasons[f"{title or 'failed'}" + (f" ({code})" if code and code != "cancelled" else "")] += n
     return reasons.most_common(10)
 
