@@ -35,6 +35,14 @@ from sauti.messaging.ratelimit import RateLimiter, limiter_from_settings
 logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 8
 BATCH = 200
+MAX_BATCH = 1000
+
+
+def batch_size(rate: int) -> int:
+    """How many sends one round may claim for a number: enough for half a second at its rate,
+    since a round (claim, send, record) takes a few hundred milliseconds on a busy machine and a
+    smaller cap would hold a 1,000/s number below its tier."""
+    return min(MAX_BATCH, max(BATCH, rate // 2))
 
 
 def backoff(attempts: int) -> dt.timedelta:
@@ -250,7 +258,7 @@ class Sender:
         total = 0
         for workspace in workspaces:
             rate = max(1, workspace.send_rate)
-            allowed = self.limiter.take(workspace.id, rate, BATCH)
+            allowed = self.limiter.take(workspace.id, rate, batch_size(rate))
             if not allowed:
                 continue
             bulk_key = f"{workspace.id}:bulk"

@@ -256,8 +256,8 @@ def _whatsapp_template_chunk(run: Run, now: dt.datetime) -> int:
                 continue
             items.append((contact, body))
             ok.append(recipient)
-        messages = queue_bulk(reminder.workspace, items, now=now)
-        _mark_queued([(r.id, m.id) for r, m in zip(ok, messages, strict=True)], now)
+        message_ids = queue_bulk(reminder.workspace, items, now=now)
+        _mark_queued([(r.id, m) for r, m in zip(ok, message_ids, strict=True)], now)
         _settle(skipped, failed)
     return len(rows)
 
