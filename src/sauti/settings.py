@@ -174,6 +174,8 @@ SAUTI_GRAPH_URL = os.environ.get("SAUTI_GRAPH_URL", "https://graph.facebook.com/
 # How long a claimed outbound message may stay "sending" before it is looked at again. A status
 # webhook naming it (biz_opaque_callback_data) settles it first, so a crash never sends twice.
 SAUTI_SEND_LEASE_SECONDS = float(os.environ.get("SAUTI_SEND_LEASE_SECONDS", "120"))
+# The share of each number's send rate that bulk sends (reminders, broadcasts) leave for replies.
+SAUTI_REPLY_SHARE = float(os.environ.get("SAUTI_REPLY_SHARE", "0.1"))
 SAUTI_CONTACT_LEASE_SECONDS = float(os.environ.get("SAUTI_CONTACT_LEASE_SECONDS", "60"))
 # Work older than this whose task seems lost (a killed worker) is enqueued again by the scheduler.
 SAUTI_SWEEP_AFTER_SECONDS = float(os.environ.get("SAUTI_SWEEP_AFTER_SECONDS", "30"))

@@ -4,6 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path, reverse_lazy
 
 from sauti.api.router import api
+from sauti.reminders.channels.sms_views import sms_status_callback
 from sauti.web import settings_views, team_views, views
 from sauti.web.views import setup_first
 
@@ -46,5 +47,7 @@ urlpatterns = [
     path("w/<uuid:workspace>/settings/people-fields/", include("sauti.contacts.urls_fields")),
     path("w/<uuid:workspace>/inbox/", include("sauti.inbox.urls")),
     path("w/<uuid:workspace>/insights/", include("sauti.insights.urls")),
+    path("w/<uuid:workspace>/reminders/", include("sauti.reminders.urls")),
+    path("reminders/sms/<uuid:workspace>/status", sms_status_callback, name="reminders-sms-status"),
     path("", api.urls),
 ]

@@ -11,18 +11,18 @@ from typing import Protocol
 
 
 class RateLimiter(Protocol):
-    def take(self, key: int, rate: int, wanted: int) -> int:
+    def take(self, key: int | str, rate: int, wanted: int) -> int:
         """Reserve up to `wanted` sends for `key` now; returns how many were granted."""
 
-    def refund(self, key: int, unused: int) -> None:
+    def refund(self, key: int | str, unused: int) -> None:
         """Give back grants that found nothing to send."""
 
 
 class TokenBucket:
     def __init__(self) -> None:
-        self._buckets: dict[int, tuple[float, float]] = {}
+        self._buckets: dict[int | str, tuple[float, float]] = {}
 
-    def take(self, key: int, rate: int, wanted: int) -> int:
+    def take(self, key: int | str, rate: int, wanted: int) -> int:
         now = time.monotonic()
         tokens, last = self._buckets.get(key, (float(rate), now))
         tokens = min(float(rate), tokens + (now - last) * rate)
@@ -30,7 +30,7 @@ class TokenBucket:
         self._buckets[key] = (tokens - granted, now)
         return granted
 
-    def refund(self, key: int, unused: int) -> None:
+    def refund(self, key: int | str, unused: int) -> None:
         if unused > 0 and key in self._buckets:
             tokens, last = self._buckets[key]
             self._buckets[key] = (tokens + unused, last)
@@ -44,7 +44,7 @@ class RedisWindow:
 
         self.redis = redis.Redis.from_url(url)
 
-    def take(self, key: int, rate: int, wanted: int) -> int:
+    def take(self, key: int | str, rate: int, wanted: int) -> int:
         second = int(time.time())
         name = f"sauti:send-rate:{key}:{second}"
         pipe = self.redis.pipeline()
@@ -56,7 +56,7 @@ class RedisWindow:
             self.redis.decrby(name, wanted - granted)
         return granted
 
-    def refund(self, key: int, unused: int) -> None:
+    def refund(self, key: int | str, unused: int) -> None:
         if unused > 0:
             self.redis.decrby(f"sauti:send-rate:{key}:{int(time.time())}", unused)
 
