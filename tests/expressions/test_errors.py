@@ -25,6 +25,8 @@ SYNTAX = [
     ("2020-01-01T00:00:00+02:00", "datetimes must be written in UTC (end them with Z); offsets like +02:00 "
      "are not supported", 1, 20),
     ("#", "expected a value, found end of text", 1, 2),
+    # A character Python calls a digit but that is no number is an error, not a crash.
+    ("&²", 'expected a value, found "²"', 1, 2),
 ]
 
 

@@ -15,7 +15,7 @@ from .tokens import OPERATORS, PUNCTUATION, Token, TokenKind
 NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
 SEGMENT = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_-]*")
 NUMBER = re.compile(r"\d+(?:_\d+)*(?:\.\d+)?")
-DIGITS = re.compile(r"\d+")
+DIGITS = re.compile(r"[0-9]+")
 OFFSET = re.compile(r"[+-]\d{2}:?\d{2}")
 DIGIT_NAME = re.compile(r"[0-9A-Za-z_][A-Za-z0-9_-]*")
 NAME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
@@ -78,8 +78,10 @@ class Lexer:
             return Token(TokenKind.NAME, text, pos, end, newline, text.lower())
         if c == '"' or c == "'":
             return self._string(pos, newline)
-        if c == "&" and pos + 1 < self.length and src[pos + 1].isdigit():
-            end = DIGITS.match(src, pos + 1).end()
+        # `&1`: a capture argument. ASCII digits only: "²" is a digit to str.isdigit(), not to int().
+        arg = DIGITS.match(src, pos + 1) if c == "&" else None
+        if arg is not None:
+            end = arg.end()
             return Token(TokenKind.ARG, src[pos:end], pos, end, newline, int(src[pos + 1:end]))
         kind = PUNCTUATION.get(c)
         if kind is not None:
