@@ -14,8 +14,8 @@ from collections import Counter
 
 import httpx
 import pytest
-
 from bench.reminders import create_reminder, seed, sent_total
+
 from sauti.devstack import Stack, fresh_database
 
 PEOPLE = 20_000

@@ -65,6 +65,10 @@ class ReminderForm(forms.Form):
         self.fields["journey"].queryset = Journey.objects.filter(
             workspace=workspace, published_version__isnull=False).order_by("name")
         self.fields["segment"].queryset = Segment.objects.filter(workspace=workspace)
+        # Required or not depends on the choices above (the service checks): no "optional" label.
+        for name in ("template", "journey", "subject", "text", "segment", "local_at", "frequency", "weekdays",
+                     "start_date", "time_of_day", "time_basis", "action", "numbers"):
+            self.fields[name].hide_optional = True
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
