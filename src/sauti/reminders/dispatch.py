@@ -59,7 +59,10 @@ def dispatch_run(run_id: int, *, now: dt.datetime | None = None) -> bool:
         handler = CHANNELS[(run.reminder.channel, run.reminder.action)]
         while True:
             if Run.objects.filter(id=run.id).values_list("status", flat=True).first() != Run.Status.SENDING:
-                return False  # cancelled meanwhile
+                # Cancelled meanwhile: people read in after the cancel get nothing either.
+                Recipient.objects.filter(run=run, state=Recipient.State.PENDING).update(
+                    state=Recipient.State.CANCELLED, reason="cancelled")
+                return False
             now = timezone.now()
             if not handler(run, now):
                 break
@@ -201,11 +204,14 @@ def _settle(skipped: dict[str, list[int]], failed: dict[str, list[int]]) -> None
 
 def _template_builder(reminder: Reminder) -> Callable[[Contact], dict[str, Any]]:
     from sauti.content.services.sending import template_message
+    from sauti.content.templates import TemplateParamsInvalid
     from sauti.reminders.personalise import is_static, render_params
 
     params = reminder.params or {}
+    if reminder.template is None:
+        raise TemplateParamsInvalid("template", _("the template was deleted"))
     if is_static(params):
-        body = template_message(reminder.template, params) if reminder.template else None
+        body = template_message(reminder.template, params)
         return lambda contact: body
     return lambda contact: template_message(reminder.template, render_params(params, {"contact": contact_profile(
         contact)}))
