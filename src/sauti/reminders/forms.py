@@ -137,7 +137,10 @@ def initial_of(reminder: Reminder) -> dict[str, Any]:
     return {"name": reminder.name, "channel": reminder.channel, "action": reminder.action,
             "template": reminder.template_id, "journey": reminder.journey_id, "subject": reminder.subject,
             "text": reminder.text, "audience": reminder.audience, "segment": reminder.segment_id,
-            "query": reminder.query, "numbers": "\n".join(reminder.numbers or []), "schedule": reminder.schedule,
+            "query": reminder.query,
+            # A long list stays saved (the page says how many) rather than filling the text box.
+            "numbers": "\n".join(reminder.numbers) if len(reminder.numbers or []) <= 500 else "",
+            "schedule": reminder.schedule,
             "time_basis": reminder.time_basis,
             "local_at": reminder.local_at.replace(tzinfo=None).strftime("%Y-%m-%dT%H:%M") if reminder.local_at else "",
             "frequency": reminder.frequency, "weekdays": reminder.weekdays, "start_date": reminder.start_date,
