@@ -133,6 +133,7 @@ def test_schedule_a_reminder_and_watch_its_progress_and_statistics(live_server: 
         assert send_rounds(1) == 2  # the number's tier is 3 a second; bulk leaves a share to replies
         expect(page.get_by_test_id("stat-sent")).to_have_text("2", timeout=10_000)
         expect(page.get_by_test_id("progress")).to_have_attribute("aria-valuenow", "43")
+        expect(page.get_by_test_id("reminder-status").first).to_have_text("Sending")
         shot("63-reminder-sending")
 
         send_rounds(20)

@@ -85,7 +85,11 @@ def detail_context(reminder: Reminder) -> dict[str, Any]:
     # Deliveries, reads and replies keep coming after the last send: the page keeps listening,
     # less often, for a day.
     recent = any(r.finished_at and r.finished_at > timezone.now() - REPLY_WINDOW for r in runs)
+    # Everyone is in the Outbox but not all of it has gone: to the author, it is still sending.
+    still_going = reminder.status == Reminder.Status.SENT and stats.waiting
     return {"reminder": reminder, "stats": stats, "runs": runs, "live": bool(live), "settling": recent and not live,
+            "status_key": Reminder.Status.SENDING.value if still_going else reminder.status,
+            "status_label": Reminder.Status.SENDING.label if still_going else reminder.get_status_display(),
             "failures": [(str(REASON_LABELS.get(r, r)), n) for r, n in stats.failures],
             "skips": [(str(REASON_LABELS.get(r, r)), n) for r, n in stats.skips],
             "audience_label": audience_label(reminder), "content_label": content_label(reminder),
