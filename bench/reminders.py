@@ -112,7 +112,7 @@ def measure(people: int, tier: int, database_url: str | None, statuses: bool) ->
         created = time.perf_counter()
         first_at = None
         last_report = 0.0
-        deadline = created + max(120.0, 4 * people / tier)
+        deadline = created + max(300.0, 10 * people / tier)
         while True:
             total = sent_total(stack)
             now = time.perf_counter()

@@ -62,9 +62,11 @@ class Claimed:
 
 
 def workspaces_with_work(now: dt.datetime) -> list[Workspace]:
-    ids = (Outbox.objects.filter(state=Outbox.State.QUEUED, not_before__lte=now)
-           .values_list("workspace_id", flat=True).distinct())
-    return list(Workspace.objects.filter(id__in=list(ids), channel_healthy=True))
+    """Numbers with something to send now. One EXISTS per number, which stops at the first queued
+    row (a DISTINCT over the queue would read all of it every round: 100,000 rows during a big
+    broadcast)."""
+    ready = Outbox.objects.filter(workspace_id=OuterRef("pk"), state=Outbox.State.QUEUED, not_before__lte=now)
+    return list(Workspace.objects.filter(Exists(ready), channel_healthy=True))
 
 
 def claim(workspace_id: int, limit: int, now: dt.datetime, *, bulk_limit: int | None = None) -> list[Claimed]:
