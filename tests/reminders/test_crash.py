@@ -33,7 +33,7 @@ def wait_for(check, timeout: float, what: str) -> None:
 
 def test_killing_the_worker_during_a_reminder_sends_to_everyone_exactly_once():
     url, drop = fresh_database(os.environ.get("DATABASE_URL"))
-    stack = Stack(database_url=url, env_extra={"SAUTI_SEND_LEASE_SECONDS": "20", "SAUTI_REMINDER_LEASE_SECONDS": "5",
+    stack = Stack(database_url=url, env_extra={"SAUTI_SEND_LEASE_SECONDS": "60", "SAUTI_REMINDER_LEASE_SECONDS": "5",
                                                "SAUTI_LOG_LEVEL": "WARNING"},
                   fake_args=["--status-delay-ms", "20"])
     try:

@@ -29,7 +29,7 @@ from sauti.integrations.hooks import after_messages_sent
 from sauti.messaging import live
 from sauti.messaging.channels.whatsapp.errors import CloudAPIError, Outcome, error_from_response
 from sauti.messaging.channels.whatsapp.http11 import Http11Pool, HTTPFailure
-from sauti.messaging.models import Message, Outbox
+from sauti.messaging.models import Message, Outbox, WebhookEvent
 from sauti.messaging.ratelimit import RateLimiter, limiter_from_settings
 
 logger = logging.getLogger(__name__)
@@ -176,7 +176,12 @@ def _record(results: list[tuple[Claimed, str | None, CloudAPIError | None]], wor
 
 def release_expired_claims(now: dt.datetime) -> int:
     """Rows left 'sending' by a crashed sender, and not settled by a status webhook, go back to the queue."""
-    expired = Outbox.objects.filter(state=Outbox.State.SENDING, claimed_until__lt=now)
+    # A status webhook naming one of them (the Cloud API had accepted it) may be stored but not
+    # yet read, when the lanes are behind: a number with unread webhooks keeps its claims until
+    # they are read, or the message would go out twice.
+    unread = WebhookEvent.objects.filter(processed_at__isnull=True, received_at__lte=now).values("workspace_id")
+    expired = Outbox.objects.filter(state=Outbox.State.SENDING, claimed_until__lt=now).exclude(
+        workspace_id__in=unread)
     ids = list(expired.values_list("id", flat=True)[:1000])
     if not ids:
         return 0
