@@ -26,6 +26,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sauti.journeys import compile_journey  # noqa: E402
 from sauti.journeys.engine import HttpResponse, Start, State, UserMessage, step  # noqa: E402
@@ -212,9 +213,15 @@ def measure_turns(database_url: str | None, quick: bool) -> dict:
         r = httpx.post(f"{stack.web_url}/v1/stacks", headers={"Authorization": f"Bearer {stack.token}"},
                        json={"name": "Bench", "notebook": TURN_JOURNEY, "enabled": True}, timeout=30)
         r.raise_for_status()
+        from bench.cpu import per_unit_ms, snapshot
+
+        pids = {name: proc.pid for name, proc in stack.processes.items()}
+        before = snapshot(pids)
         latencies, first, last = asyncio.run(_talk(stack, people, None, 0))
+        cpu = per_unit_ms(before, snapshot(pids), 2 * people)
         turns_per_s = 2 * people / (last - first)
         print(f"turns: {2 * people} turns in {last - first:.2f}s = {turns_per_s:.0f}/s", flush=True)
+        print(f"cpu ms per turn: {cpu}", flush=True)
         steady = max(10.0, turns_per_s * 0.5)
         latencies, _, _ = asyncio.run(_talk(stack, people // 2, steady, people))
         latencies.sort()
@@ -224,7 +231,7 @@ def measure_turns(database_url: str | None, quick: bool) -> dict:
 
         print(f"latency at {steady:.0f} turns/s: p50 {pct(0.5)} ms, p99 {pct(0.99)} ms", flush=True)
         return {"turns_per_s": round(turns_per_s, 1), "p50_ms": pct(0.5), "p99_ms": pct(0.99),
-                "latency_rate_per_s": round(steady, 1), "turns": 2 * people,
+                "latency_rate_per_s": round(steady, 1), "turns": 2 * people, "cpu_ms_per_turn": cpu,
                 "database": "postgresql" if url else "sqlite", "worker_processes": 2,
                 "cpus": os.cpu_count()}
     finally:

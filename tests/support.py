@@ -39,25 +39,17 @@ def drain_tasks(max_tasks: int = 10_000) -> int:
     workers' claim-and-run paths, until nothing is left; returns how many tasks ran.
 
     (The worker's own loop also recycles database connections, which a test transaction
-    cannot allow; claiming and running is the same code.)
+    cannot allow; `TaskLoop.run_one` is the claim-and-run step that loop repeats.)
     """
-    from django_tasks_db.models import DBTaskResult
-    from django_tasks_db.utils import exclusive_transaction
-
     from sauti.messaging.pipeline import process_pending_events
-    from sauti.processes import task_worker
+    from sauti.processes import TaskLoop
 
-    worker = task_worker("test-worker")
+    loop = TaskLoop("test-worker")
     ran = 0
     for _ in range(max_tasks):
         events = process_pending_events()
-        with exclusive_transaction():
-            result = DBTaskResult.objects.ready().get_locked()
-            if result is not None:
-                result.claim(worker.worker_id)
-        if result is None and not events:
+        task = loop.run_one()
+        if not task and not events:
             return ran
-        if result is not None:
-            worker.run_task(result)
-            ran += 1
+        ran += int(task)
     raise AssertionError("background work kept coming back")

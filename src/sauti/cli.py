@@ -165,6 +165,16 @@ def cmd_journeys_simulate(args: argparse.Namespace) -> int:
                          stdin=sys.stdin, out=sys.stdout, err=sys.stderr)
 
 
+def cmd_insights_backfill(args: argparse.Namespace) -> int:
+    _django()
+    from django.core.management import call_command
+
+    options = {k: v for k, v in (("workspace", args.workspace), ("since", args.since), ("until", args.until),
+                                 ("days", args.days)) if v}
+    call_command("insights_backfill", **options)
+    return 0
+
+
 def cmd_fake_whatsapp(argv: Sequence[str]) -> int:
     from sauti.messaging.channels.fake_cloud_api.server import add_arguments, config_from_args, serve
 
@@ -266,6 +276,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--message", metavar="TEXT", help="the message that starts the journey (event.message)")
     p.add_argument("--http", action="store_true",
                    help="make the journey's HTTP calls for real (5 s timeout); otherwise they answer 599")
+
+    p = sub.add_parser("insights", help="Insights rollups.")
+    isub = p.add_subparsers(dest="action", required=True)
+    p = isub.add_parser("backfill", help="Recompute Insights figures from the stored messages, people, journeys "
+                                         "and chats.")
+    p.set_defaults(func=cmd_insights_backfill)
+    p.add_argument("--workspace", help="workspace id (uuid); default: every workspace")
+    p.add_argument("--since", help="first day, YYYY-MM-DD")
+    p.add_argument("--until", help="last day, YYYY-MM-DD")
+    p.add_argument("--days", type=int, help="only the last N days")
 
     # Listed for --help; its options live with the fake server itself and are parsed there (see main).
     sub.add_parser("fake-whatsapp", help=FAKE_HELP, add_help=False)

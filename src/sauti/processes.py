@@ -8,21 +8,67 @@ import signal
 import socket
 import threading
 from collections.abc import Callable
-from typing import Any
 
 logger = logging.getLogger("sauti")
 
 
-def task_worker(worker_id: str, interval: float = 0.05) -> Any:
-    """A django-tasks-db worker loop over every queue; stop it by setting `.running = False`.
+class TaskLoop:
+    """A django-tasks-db worker over every queue that sleeps until a task is enqueued.
 
-    `interval` is how long it sleeps when the queue is empty: short for dedicated workers (turn
-    latency), longer in the all-in-one server so an idle laptop stays idle.
+    The library's own loop sleeps a fixed interval between empty looks; this one waits on
+    `sauti.wakeups` instead, so it starts a task as soon as one is enqueued anywhere and makes no
+    queries while there is nothing to do. Claiming and running are the library's. `interval` is
+    the fallback look when no notification can arrive (SQLite, other processes).
     """
-    from django_tasks_db.management.commands.db_worker import Worker
 
-    return Worker(queue_names=["*"], interval=interval, batch=False, backend_name="default", startup_delay=False,
-                  max_tasks=None, worker_id=worker_id[:64], excluded_queue_names=[])
+    def __init__(self, worker_id: str, interval: float = 0.05) -> None:
+        from django_tasks_db.management.commands.db_worker import Worker
+
+        self.worker = Worker(queue_names=["*"], interval=interval, batch=False, backend_name="default",
+                             startup_delay=False, max_tasks=None, worker_id=worker_id[:64], excluded_queue_names=[])
+        self.interval = interval
+        self.running = True
+
+    def run(self) -> None:
+        from django.db import close_old_connections
+
+        from sauti import wakeups
+
+        tasks = wakeups.topics["tasks"]
+        while self.running:
+            seen = tasks.generation
+            close_old_connections()
+            ran = self.run_one()
+            close_old_connections()
+            if not ran and self.running:
+                tasks.wait(seen, wakeups.idle_wait(self.interval))
+
+    def run_one(self) -> bool:
+        """Claim the next ready task and run it; False when there was none."""
+        from django.db import OperationalError
+        from django_tasks_db.models import DBTaskResult
+        from django_tasks_db.utils import exclusive_transaction, is_locked_database_exception
+
+        ready = DBTaskResult.objects.ready().filter(backend_name=self.worker.backend_name)
+        try:
+            with exclusive_transaction(ready.db):
+                result = ready.get_locked()
+                if result is not None:
+                    result.claim(self.worker.worker_id)
+        except OperationalError as exc:
+            if is_locked_database_exception(exc):  # SQLite busy: look again shortly
+                return False
+            raise
+        if result is None:
+            return False
+        self.worker.run_task(result)
+        return True
+
+    def stop(self) -> None:
+        from sauti import wakeups
+
+        self.running = False
+        wakeups.topics["tasks"].notify(everyone=True)
 
 
 def worker_id(kind: str, index: int = 0) -> str:
@@ -53,14 +99,18 @@ class Background:
         from sauti.messaging.lane import EventLane
         from sauti.messaging.sender import Sender
         from sauti.timers.scheduler import Scheduler
+        from sauti.wakeups import Listener
 
         self.lanes = [EventLane(idle=poll_interval) for _ in range(task_threads if lanes is None else lanes)]
-        self.workers = [task_worker(worker_id("worker", i), poll_interval) for i in range(task_threads)]
+        self.workers = [TaskLoop(worker_id("worker", i), poll_interval) for i in range(task_threads)]
+        self.listener = Listener()
         self.sender = Sender() if sender else None
         self.scheduler = Scheduler() if scheduler else None
         self.threads: list[threading.Thread] = []
 
     def start(self) -> None:
+        if self.lanes or self.workers:
+            self.threads.append(start_thread("wakeups", self.listener.run_forever))
         for i, lane in enumerate(self.lanes):
             self.threads.append(start_thread(f"events-{i}", lane.run_forever))
         for i, worker in enumerate(self.workers):
@@ -73,8 +123,9 @@ class Background:
     def stop(self) -> None:
         for lane in self.lanes:
             lane.close()
+        self.listener.close()
         for worker in self.workers:
-            worker.running = False
+            worker.stop()
         if self.sender:
             self.sender.stop.set()
         if self.scheduler:

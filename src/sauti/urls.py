@@ -46,6 +46,7 @@ urlpatterns = [
     path("w/<uuid:workspace>/people/", include("sauti.contacts.urls")),
     path("w/<uuid:workspace>/settings/people-fields/", include("sauti.contacts.urls_fields")),
     path("w/<uuid:workspace>/inbox/", include("sauti.inbox.urls")),
+    path("w/<uuid:workspace>/insights/", include("sauti.insights.urls")),
     path("w/<uuid:workspace>/reminders/", include("sauti.reminders.urls")),
     path("reminders/sms/<uuid:workspace>/status", sms_status_callback, name="reminders-sms-status"),
     path("", api.urls),

@@ -16,7 +16,7 @@ from typing import Any
 import httpx
 import pytest
 
-from sauti.devstack import Stack, fresh_database
+from sauti.devstack import WABA_ID, Stack, fresh_database
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -141,7 +141,17 @@ def test_operator_takes_a_live_chat_replies_labels_notes_closes_and_meets_the_wi
     shot("inbox-04-closed")
 
     # Another person; while Olga types, their 24-hour window runs out. The reply is refused and
-    # the reply box offers approved templates instead.
+    # the reply box offers approved templates instead, one of which she sends.
+    template = httpx.post(f"{stack.web_url}/graph/v23.0/{WABA_ID}/message_templates",
+                          headers={"Authorization": f"Bearer {stack.token}"}, timeout=30,
+                          json={"name": "clinic_hours", "category": "UTILITY", "language": "en", "components": [
+                              {"type": "BODY", "text": "Hello {{1}}, the clinic is open on Saturday from 8 to 12.",
+                               "example": {"body_text": [["Sipho"]]}}]})
+    assert template.status_code == 201, template.text
+    deadline = time.monotonic() + 30
+    while stack.query("SELECT status FROM content_messagetemplate WHERE name = 'clinic_hours'") != [("APPROVED",)]:
+        assert time.monotonic() < deadline, "the fake Cloud API never approved the template"
+        time.sleep(0.3)
     write_in(stack, "27820002222", "Is the clinic open on Saturday?", "Sipho")
     page.get_by_role("link", name="Unassigned").click()
     expect(page.locator(".ib-row", has_text="Sipho")).to_be_visible()
@@ -158,7 +168,12 @@ def test_operator_takes_a_live_chat_replies_labels_notes_closes_and_meets_the_wi
     expect(picker).to_be_visible()
     expect(picker).to_contain_text("24-hour window is closed")
     expect(page.locator(".ib-msg.outbound")).to_have_count(0)
+    picker.get_by_text("clinic_hours").click()
+    picker.locator("input[name=body_1]").fill("Sipho")
     shot("inbox-05-window-closed-template-picker")
+    picker.get_by_role("button", name="Send template").click()
+    expect(page.locator(".ib-msg.outbound")).to_contain_text("Hello Sipho, the clinic is open on Saturday")
+    shot("inbox-05b-template-sent")
     admin.context.close()
 
 

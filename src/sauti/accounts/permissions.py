@@ -38,7 +38,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "reminders.view": EVERYONE,
     "reminders.edit": BUILDERS,
     # Insights.
-    "insights.view": EVERYONE,
+    "insights.view": EVERYONE,  # audience, engagement, journeys, inbox
+    "insights.billing": MANAGERS,  # spend and the price table
     "insights.edit": MANAGERS,  # price table
     # Workspace settings, team, tokens, webhooks, audit log.
     "settings.view": MANAGERS,

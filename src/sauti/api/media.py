@@ -32,8 +32,8 @@ router = Router(tags=["media"])
 UPLOAD_BODY = {"requestBody": {"required": True, "description": "the file's bytes, with its Content-Type",
                                "content": {"*/*": {"schema": {"type": "string", "format": "binary"}}}}}
 MEDIA_TYPES = ("image", "video", "audio", "document", "sticker", "voice")
-BINARY = {"200": {"description": "The file, with its Content-Type",
-                  "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}}}
+BINARY = {"200": {"description": "The file, served with the Content-Type it was uploaded or received with",
+                  "content": {"*/*": {"schema": {"type": "string", "format": "binary"}}}}}
 
 
 def _inbound_media(workspace: Workspace, media_id: str) -> Message | None:

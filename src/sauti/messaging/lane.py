@@ -3,8 +3,9 @@
 Run one or more per worker process (`sauti worker --threads N`); they share the work through the
 events table (pipeline.claim_events), so any number may run on any number of machines. While
 events keep coming a lane goes straight on to the next batch; when there are none it waits a
-little longer each time, up to `idle`, so a quiet installation costs almost nothing. A webhook
-stored by the same process (the all-in-one `sauti serve`) wakes the lanes at once.
+little longer each time, up to `idle` (much longer while
+notifications are heard), so a quiet installation costs almost nothing. A webhook
+stored anywhere wakes them at once (`sauti.wakeups`).
 """
 
 from __future__ import annotations
@@ -12,23 +13,17 @@ from __future__ import annotations
 import logging
 import threading
 
-from django.db import close_old_connections, transaction
+from django.db import close_old_connections
+
+from sauti import wakeups
 
 logger = logging.getLogger(__name__)
-_wake = threading.Condition()
-_generation = 0
+_events = wakeups.topics["events"]
 
 
 def wake() -> None:
-    """Tell this process's lanes that an event is stored (after the storing transaction commits)."""
-    transaction.on_commit(_notify)
-
-
-def _notify() -> None:
-    global _generation
-    with _wake:
-        _generation += 1
-        _wake.notify_all()
+    """Tell every lane that an event is stored (at the storing transaction's commit)."""
+    wakeups.announce("events")
 
 
 class EventLane:
@@ -46,7 +41,7 @@ class EventLane:
 
         wait = self.FIRST_WAIT
         while not self.stop.is_set():
-            seen = _generation
+            seen = _events.generation
             try:
                 claimed = process_pending_events(self.batch)
             except Exception:
@@ -57,11 +52,9 @@ class EventLane:
             if claimed:
                 wait = self.FIRST_WAIT
                 continue
-            with _wake:
-                if _generation == seen:
-                    _wake.wait(wait)
-            wait = min(self.idle, wait * 2)
+            _events.wait(seen, wait)
+            wait = min(wakeups.idle_wait(self.idle), wait * 2)
 
     def close(self) -> None:
         self.stop.set()
-        _notify()
+        _events.notify(everyone=True)

@@ -75,12 +75,14 @@ def queue_message(workspace: Workspace, contact: Contact, body: dict[str, Any], 
 
 
 def queue_bulk(workspace: Workspace, items: list[tuple[Contact, dict[str, Any]]], *, priority: int = Outbox.BULK,
-               now: dt.datetime | None = None) -> list[int]:
+               now: dt.datetime | None = None, author_id: str = "", author_name: str = "") -> list[int]:
     """Store many outbound messages and their Outbox rows with a handful of bulk statements.
 
     For reminders and broadcasts: each item is (contact, Cloud API body without `to`); no window
     check (callers send templates). Runs inside the caller's transaction, so whatever marks the
     items as queued commits together with them or not at all. Returns the message ids in order.
+    `author_id`/`author_name` say which send they belong to (reminders: "reminder:<uuid>" and its
+    name, which Insights counts by).
     """
     if not items:
         return []
@@ -94,7 +96,7 @@ def queue_bulk(workspace: Workspace, items: list[tuple[Contact, dict[str, Any]]]
         chats.update(Chat.objects.filter(contact_id__in=missing).values_list("contact_id", "id"))
     common = {"workspace_id": workspace.id, "direction": Message.Direction.OUTBOUND.value,
               "status": Message.Status.QUEUED.value, "author_type": Message.AuthorType.SYSTEM.value,
-              "sent_at": now, "created_at": now}
+              "author_id": author_id, "author_name": author_name, "sent_at": now, "created_at": now}
     ids = _insert(Message, [{"uuid": uuid.uuid4(), "chat_id": chats[contact.id], "contact_id": contact.id,
                              "type": str(body.get("type", "text")), "payload": body, "text": message_text(body)}
                             for contact, body in items], common)

@@ -233,6 +233,7 @@ def _mark_queued(pairs: list[tuple[int, int]], now: dt.datetime) -> None:
 
 def _whatsapp_template_chunk(run: Run, now: dt.datetime) -> int:
     from sauti.content.templates import TemplateParamsInvalid
+    from sauti.insights.services.families import REMINDER_PREFIX
     from sauti.messaging.services import queue_bulk
     from sauti.reminders.personalise import PersonaliseError
 
@@ -267,7 +268,8 @@ def _whatsapp_template_chunk(run: Run, now: dt.datetime) -> int:
                 continue
             items.append((contact, body))
             ok.append(recipient)
-        message_ids = queue_bulk(reminder.workspace, items, now=now)
+        message_ids = queue_bulk(reminder.workspace, items, now=now, author_id=f"{REMINDER_PREFIX}{reminder.uuid}",
+                                 author_name=reminder.name[:200])
         _mark_queued([(r.id, m) for r, m in zip(ok, message_ids, strict=True)], now)
         _settle(skipped, failed)
     return len(rows)
