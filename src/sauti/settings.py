@@ -176,6 +176,8 @@ SAUTI_GRAPH_URL = os.environ.get("SAUTI_GRAPH_URL", "https://graph.facebook.com/
 SAUTI_SEND_LEASE_SECONDS = float(os.environ.get("SAUTI_SEND_LEASE_SECONDS", "120"))
 # The share of each number's send rate that bulk sends (reminders, broadcasts) leave for replies.
 SAUTI_REPLY_SHARE = float(os.environ.get("SAUTI_REPLY_SHARE", "0.1"))
+# How long a worker holds a reminder run between chunks; a dead worker's run resumes after it.
+SAUTI_REMINDER_LEASE_SECONDS = float(os.environ.get("SAUTI_REMINDER_LEASE_SECONDS", "60"))
 SAUTI_CONTACT_LEASE_SECONDS = float(os.environ.get("SAUTI_CONTACT_LEASE_SECONDS", "60"))
 # Work older than this whose task seems lost (a killed worker) is enqueued again by the scheduler.
 SAUTI_SWEEP_AFTER_SECONDS = float(os.environ.get("SAUTI_SWEEP_AFTER_SECONDS", "30"))

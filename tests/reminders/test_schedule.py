@@ -125,3 +125,26 @@ def test_cancelling_a_scheduled_reminder_means_its_run_never_starts(ws, template
     assert reminder.runs.get().status == Run.Status.CANCELLED
     run_all()
     assert sent_to_fake(fake) == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_recurring_reminder_changed_between_runs_keeps_its_past_runs(ws, template, fake):
+    from sauti.reminders.services import ReminderSpec, check_reminder, save_reminder
+    from tests.support import drain_tasks
+
+    people(ws, 2)
+    reminder = remind(ws, template=template, params={"body": ["x", "y"]}, schedule="recurring", frequency="weekly",
+                      weekdays=[0], start_date=D(2099, 1, 5), time_of_day=dt.time(8, 0), max_runs=4)
+    from django.utils import timezone
+
+    Run.objects.filter(number=1).update(due_at=timezone.now())  # its time has come
+    assert fire_timer(Timer.objects.get(kind=RUN_TIMER, fired_at__isnull=True).id)
+    drain_tasks()
+    reminder.refresh_from_db()
+    assert reminder.status == Reminder.Status.SCHEDULED  # run 1 done, run 2 waiting
+    spec = ReminderSpec(name="Weekly visit", template=template, params={"body": ["@contact.name", "y"]},
+                        audience="query", schedule="recurring", frequency="weekly", weekdays=[0],
+                        start_date=D(2099, 1, 5), time_of_day=dt.time(9, 0), max_runs=4)
+    save_reminder(ws, check_reminder(ws, spec), reminder=reminder)
+    assert [(r.number, r.status) for r in Run.objects.order_by("number")] == [(1, "done"), (2, "pending")]
+    assert Run.objects.get(number=2).due_at.hour == 7  # 09:00 in Johannesburg

@@ -101,3 +101,22 @@ def test_viewers_cannot_cancel_and_editors_can(ws, template):
     assert client_for(make_member(ws, "editor")).post(url(ws, "cancel/", reminder)).status_code == 302
     reminder.refresh_from_db()
     assert reminder.status == Reminder.Status.CANCELLED
+
+
+def test_a_csv_upload_lists_the_people_and_bad_cells_are_named(ws, template, fake):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.reminders.conftest import run_all, sent_to_fake
+
+    people(ws, 4)
+    client = client_for(make_member(ws, "editor"))
+    bad = SimpleUploadedFile("people.csv", b"Name,Phone\nA,+27 82 000 0001\nB,not a number\n", "text/csv")
+    response = client.post(url(ws, "new/"), {**form(template, audience="numbers"), "csv": bad})
+    assert response.status_code == 200 and b"not a number" in response.content
+    good = SimpleUploadedFile("people.csv", b"Name,Phone\nA,+27 82 000 0001\nC,+27 82 000 0003\nD,+27 82 999 9999\n",
+                              "text/csv")
+    response = client.post(url(ws, "new/"), {**form(template, audience="numbers"), "csv": good})
+    assert response.status_code == 302
+    assert Reminder.objects.get().numbers == ["27820000001", "27820000003", "27829999999"]
+    run_all()
+    assert sorted(m["to"] for m in sent_to_fake(fake)) == ["27820000001", "27820000003"]

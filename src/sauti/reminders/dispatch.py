@@ -15,6 +15,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Min, Q
 from django.utils import timezone
@@ -31,8 +32,12 @@ from sauti.timers.services import set_timer
 logger = logging.getLogger(__name__)
 CHUNK = 1000
 RESOLVE_CHUNK = 5000
-LEASE = dt.timedelta(seconds=60)
 DISPATCH_TIMER = "reminder_dispatch"
+
+
+def lease() -> dt.timedelta:
+    """How long a worker holds a run between chunks; a dead worker's run is resumed after it."""
+    return dt.timedelta(seconds=settings.SAUTI_REMINDER_LEASE_SECONDS)
 
 
 # ---------------------------------------------------------------------------- the run's loop
@@ -44,7 +49,7 @@ def dispatch_run(run_id: int, *, now: dt.datetime | None = None) -> bool:
     now = now or timezone.now()
     free = Q(lease_until__isnull=True) | Q(lease_until__lt=now)
     if not Run.objects.filter(free, id=run_id, status__in=[Run.Status.RESOLVING, Run.Status.SENDING]).update(
-            lease_until=now + LEASE):
+            lease_until=now + lease()):
         return False
     run = Run.objects.select_related("reminder__workspace", "reminder__template", "reminder__journey").get(id=run_id)
     try:
@@ -54,11 +59,14 @@ def dispatch_run(run_id: int, *, now: dt.datetime | None = None) -> bool:
         handler = CHANNELS[(run.reminder.channel, run.reminder.action)]
         while True:
             if Run.objects.filter(id=run.id).values_list("status", flat=True).first() != Run.Status.SENDING:
-                return False  # cancelled meanwhile
+                # Cancelled meanwhile: people read in after the cancel get nothing either.
+                Recipient.objects.filter(run=run, state=Recipient.State.PENDING).update(
+                    state=Recipient.State.CANCELLED, reason="cancelled")
+                return False
             now = timezone.now()
             if not handler(run, now):
                 break
-            Run.objects.filter(id=run.id).update(lease_until=now + LEASE)
+            Run.objects.filter(id=run.id).update(lease_until=now + lease())
         later = Recipient.objects.filter(run=run, state=Recipient.State.PENDING).aggregate(at=Min("due_at"))["at"]
         if later is not None:
             # People whose local time has not come yet: look again then.
@@ -81,7 +89,7 @@ def resume_stalled_runs(now: dt.datetime | None = None) -> int:
     now = now or timezone.now()
     stale = Q(lease_until__isnull=True) | Q(lease_until__lt=now)
     ids = list(Run.objects.filter(stale, status__in=[Run.Status.RESOLVING, Run.Status.SENDING],
-                                  started_at__lt=now - LEASE).exclude(
+                                  started_at__lt=now - lease()).exclude(
         id__in=_waiting_run_ids()).values_list("id", flat=True)[:50])
     for run_id in ids:
         task.enqueue(run_id)
@@ -100,7 +108,7 @@ def _waiting_run_ids() -> list[int]:
 def settle_interrupted_sends(now: dt.datetime) -> int:
     """SMS and email handed to a provider by a worker that died before hearing back: marked failed,
     never sent again (a provider without idempotency keys could deliver twice)."""
-    return Recipient.objects.filter(state=Recipient.State.SENDING, queued_at__lt=now - LEASE).update(
+    return Recipient.objects.filter(state=Recipient.State.SENDING, queued_at__lt=now - lease()).update(
         state=Recipient.State.FAILED, reason=_("interrupted: the worker stopped while sending"))
 
 
@@ -163,7 +171,7 @@ def resolve(run: Run) -> None:
                                      reason="not_opted_in"))
         with transaction.atomic():
             Recipient.objects.bulk_create(new, ignore_conflicts=True, batch_size=1000)
-            Run.objects.filter(id=run.id).update(resolved_up_to=position, lease_until=timezone.now() + LEASE)
+            Run.objects.filter(id=run.id).update(resolved_up_to=position, lease_until=timezone.now() + lease())
     Run.objects.filter(id=run.id).update(resolved_at=timezone.now(),
                                          total=Recipient.objects.filter(run=run).count())
     run.resolved_at = timezone.now()
@@ -196,11 +204,14 @@ def _settle(skipped: dict[str, list[int]], failed: dict[str, list[int]]) -> None
 
 def _template_builder(reminder: Reminder) -> Callable[[Contact], dict[str, Any]]:
     from sauti.content.services.sending import template_message
+    from sauti.content.templates import TemplateParamsInvalid
     from sauti.reminders.personalise import is_static, render_params
 
     params = reminder.params or {}
+    if reminder.template is None:
+        raise TemplateParamsInvalid("template", _("the template was deleted"))
     if is_static(params):
-        body = template_message(reminder.template, params) if reminder.template else None
+        body = template_message(reminder.template, params)
         return lambda contact: body
     return lambda contact: template_message(reminder.template, render_params(params, {"contact": contact_profile(
         contact)}))

@@ -65,6 +65,10 @@ class ReminderForm(forms.Form):
         self.fields["journey"].queryset = Journey.objects.filter(
             workspace=workspace, published_version__isnull=False).order_by("name")
         self.fields["segment"].queryset = Segment.objects.filter(workspace=workspace)
+        # Required or not depends on the choices above (the service checks): no "optional" label.
+        for name in ("template", "journey", "subject", "text", "segment", "local_at", "frequency", "weekdays",
+                     "start_date", "time_of_day", "time_basis", "action", "numbers"):
+            self.fields[name].hide_optional = True
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
@@ -133,7 +137,10 @@ def initial_of(reminder: Reminder) -> dict[str, Any]:
     return {"name": reminder.name, "channel": reminder.channel, "action": reminder.action,
             "template": reminder.template_id, "journey": reminder.journey_id, "subject": reminder.subject,
             "text": reminder.text, "audience": reminder.audience, "segment": reminder.segment_id,
-            "query": reminder.query, "numbers": "\n".join(reminder.numbers or []), "schedule": reminder.schedule,
+            "query": reminder.query,
+            # A long list stays saved (the page says how many) rather than filling the text box.
+            "numbers": "\n".join(reminder.numbers) if len(reminder.numbers or []) <= 500 else "",
+            "schedule": reminder.schedule,
             "time_basis": reminder.time_basis,
             "local_at": reminder.local_at.replace(tzinfo=None).strftime("%Y-%m-%dT%H:%M") if reminder.local_at else "",
             "frequency": reminder.frequency, "weekdays": reminder.weekdays, "start_date": reminder.start_date,

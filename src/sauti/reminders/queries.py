@@ -6,6 +6,7 @@ import uuid
 from typing import Any
 
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sauti.accounts.models import Workspace
@@ -75,13 +76,20 @@ def schedule_label(reminder: Reminder) -> str:
 
 
 def detail_context(reminder: Reminder) -> dict[str, Any]:
-    from sauti.reminders.stats import REASON_LABELS, reminder_stats
+    from sauti.reminders.stats import REASON_LABELS, REPLY_WINDOW, reminder_stats
 
     stats = reminder_stats(reminder)
     runs = list(reminder.runs.all()[:20])
     live = reminder.status == Reminder.Status.SENDING or any(
         r.status in (Run.Status.RESOLVING, Run.Status.SENDING) for r in runs) or (stats.waiting and stats.total)
-    return {"reminder": reminder, "stats": stats, "runs": runs, "live": bool(live),
+    # Deliveries, reads and replies keep coming after the last send: the page keeps listening,
+    # less often, for a day.
+    recent = any(r.finished_at and r.finished_at > timezone.now() - REPLY_WINDOW for r in runs)
+    # Everyone is in the Outbox but not all of it has gone: to the author, it is still sending.
+    still_going = reminder.status == Reminder.Status.SENT and stats.waiting
+    return {"reminder": reminder, "stats": stats, "runs": runs, "live": bool(live), "settling": recent and not live,
+            "status_key": Reminder.Status.SENDING.value if still_going else reminder.status,
+            "status_label": Reminder.Status.SENDING.label if still_going else reminder.get_status_display(),
             "failures": [(str(REASON_LABELS.get(r, r)), n) for r, n in stats.failures],
             "skips": [(str(REASON_LABELS.get(r, r)), n) for r, n in stats.skips],
             "audience_label": audience_label(reminder), "content_label": content_label(reminder),

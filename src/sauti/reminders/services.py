@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -199,12 +200,12 @@ def _drop_future_runs(reminder: Reminder) -> None:
     reminder.next_run_at = None
 
 
-def first_wall_time(reminder: Reminder, now: dt.datetime) -> dt.datetime | None:
-    """The first run's wall-clock time (naive, in the basis' timezone), None for "now"."""
+def first_wall_time(reminder: Reminder, now: dt.datetime, runs_so_far: int = 0) -> dt.datetime | None:
+    """The next run's wall-clock time (naive, in the basis' timezone), None for "now"."""
     if reminder.schedule == Reminder.Schedule.ONCE:
         return reminder.local_at.replace(tzinfo=None) if reminder.local_at else None
     if reminder.schedule == Reminder.Schedule.RECURRING:
-        return recurrence_of(reminder).next_after(_wall_now(reminder, now), 0)
+        return recurrence_of(reminder).next_after(_wall_now(reminder, now), runs_so_far)
     return None
 
 
@@ -244,11 +245,14 @@ def schedule_reminder(reminder: Reminder, *, now: dt.datetime | None = None) -> 
     """Make a draft reminder's first run (due now or at its time) and set it going."""
     now = now or timezone.now()
     with transaction.atomic():
-        wall = first_wall_time(reminder, now)
+        # A recurring reminder changed between runs keeps its past runs and their count.
+        done = reminder.runs.count()
+        wall = first_wall_time(reminder, now, done)
         if reminder.schedule == Reminder.Schedule.RECURRING and wall is None:
             raise ReminderInvalid({"start_date": _("The recurrence ends before its next occurrence.")})
         reminder.status = Reminder.Status.SCHEDULED
-        _create_run(reminder, 1, wall, now)
+        number = (reminder.runs.aggregate(n=Max("number"))["n"] or 0) + 1
+        _create_run(reminder, number, wall, now)
         if reminder.next_run_at and reminder.next_run_at <= now:
             reminder.status = Reminder.Status.SENDING
         reminder.save(update_fields=["status", "next_run_at", "updated_at"])

@@ -141,6 +141,8 @@ async def _read_response(reader: asyncio.StreamReader) -> tuple[int, bytes, bool
                 return int(status), b"".join(parts), keep
             parts.append(await reader.readexactly(size))
             await reader.readexactly(2)
+    if int(status) in (204, 304) or int(status) < 200:
+        return int(status), b"", keep
     if length is None:
         return int(status), await reader.read(), False
     return int(status), (await reader.readexactly(length) if length else b""), keep
