@@ -188,6 +188,25 @@ def test_an_expired_claim_without_news_is_sent_again(ws, fake):
     assert sent_to(fake, "27820000001") == ["retry me"]
 
 
+def test_an_expired_claim_waits_for_webhooks_from_before_its_expiry_but_not_for_newer_ones(ws, fake):
+    """Unread webhooks from before the claim expired may hold its status: the claim waits for
+    them. Webhooks that came later do not hold it back, or a busy number would never resend."""
+    from sauti.messaging.models import WebhookEvent
+
+    ana = person(ws, "27820000001")
+    queue_message(ws, ana, text("retry me"))
+    claim(ws.id, 10, timezone.now())
+    expired_at = timezone.now() - dt.timedelta(seconds=10)
+    Outbox.objects.update(claimed_until=expired_at)
+    older = WebhookEvent.objects.create(workspace_id=ws.id, body="{}")
+    WebhookEvent.objects.filter(id=older.id).update(received_at=expired_at - dt.timedelta(seconds=5))
+    newer = WebhookEvent.objects.create(workspace_id=ws.id, body="{}")
+    assert release_expired_claims(timezone.now()) == 0
+    WebhookEvent.objects.filter(id=older.id).update(processed_at=timezone.now())
+    assert WebhookEvent.objects.filter(id=newer.id, processed_at__isnull=True).exists()
+    assert release_expired_claims(timezone.now()) == 1
+
+
 def test_statuses_only_move_forward(ws):
     ana = person(ws, "27820000001")
     message = queue_message(ws, ana, text("hi"))

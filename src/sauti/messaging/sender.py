@@ -177,11 +177,12 @@ def _record(results: list[tuple[Claimed, str | None, CloudAPIError | None]], wor
 def release_expired_claims(now: dt.datetime) -> int:
     """Rows left 'sending' by a crashed sender, and not settled by a status webhook, go back to the queue."""
     # A status webhook naming one of them (the Cloud API had accepted it) may be stored but not
-    # yet read, when the lanes are behind: a number with unread webhooks keeps its claims until
-    # they are read, or the message would go out twice.
-    unread = WebhookEvent.objects.filter(processed_at__isnull=True, received_at__lte=now).values("workspace_id")
-    expired = Outbox.objects.filter(state=Outbox.State.SENDING, claimed_until__lt=now).exclude(
-        workspace_id__in=unread)
+    # yet read, when the lanes are behind: a claim waits while its number has unread webhooks
+    # that arrived before the claim expired, or the message would go out twice. (Webhooks that
+    # arrive later do not hold it: on a busy number there is always a newer one.)
+    unread = WebhookEvent.objects.filter(workspace_id=OuterRef("workspace_id"), processed_at__isnull=True,
+                                         received_at__lte=OuterRef("claimed_until"))
+    expired = Outbox.objects.filter(state=Outbox.State.SENDING, claimed_until__lt=now).exclude(Exists(unread))
     ids = list(expired.values_list("id", flat=True)[:1000])
     if not ids:
         return 0
