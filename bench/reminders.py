@@ -45,8 +45,9 @@ for i in range(args["people"]):
         Contact.objects.bulk_create(batch); batch = []
 Contact.objects.bulk_create(batch)
 t = args["template"]
-MessageTemplate.objects.create(workspace=ws, name=t["name"], language=t["language"], category=t["category"],
-                               components=t["components"], status="APPROVED", meta_id="1")
+# The scheduler's template sync may have brought it in from the fake Cloud API already.
+MessageTemplate.objects.update_or_create(workspace=ws, name=t["name"], language=t["language"], defaults=dict(
+    category=t["category"], components=t["components"], status="APPROVED"))
 print(json.dumps({"people": Contact.objects.filter(workspace=ws).count()}))
 """
 
@@ -109,6 +110,10 @@ def measure(people: int, tier: int, database_url: str | None, statuses: bool) ->
         started = time.perf_counter()
         seed(stack, people)
         print(f"seeded {people} people in {time.perf_counter() - started:.1f}s", flush=True)
+        from bench.cpu import per_unit_ms, snapshot
+
+        pids = {name: proc.pid for name, proc in stack.processes.items()}
+        before = snapshot(pids)
         started = time.perf_counter()
         create_reminder(stack)
         created = time.perf_counter()
@@ -129,6 +134,7 @@ def measure(people: int, tier: int, database_url: str | None, statuses: bool) ->
                 print(f"  {total} sent after {now - started:.1f}s", flush=True)
             time.sleep(0.2)
         finished = time.perf_counter()
+        cpu = per_unit_ms(before, snapshot(pids), people)
         seconds = finished - started
         sending = finished - (first_at or started)
         result = {"people": people, "tier_per_s": tier, "seconds": round(seconds, 2),
@@ -137,7 +143,8 @@ def measure(people: int, tier: int, database_url: str | None, statuses: bool) ->
                   "sending_per_s": round(people / sending, 1) if sending > 0.5 else None,
                   "first_send_after_s": round((first_at or finished) - started, 2),
                   "of_tier": round(people / seconds / tier, 3), "statuses": statuses,
-                  "database": "postgresql" if url else "sqlite", "cpus": os.cpu_count()}
+                  "cpu_ms_per_message": cpu, "database": "postgresql" if url else "sqlite",
+                  "cpus": os.cpu_count()}
         (dup,), = stack.query("SELECT count(*) - count(DISTINCT contact_id) FROM reminders_recipient")
         result["duplicate_recipients"] = dup
         return result

@@ -14,6 +14,7 @@ import json
 import logging
 import threading
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -107,11 +108,15 @@ def claim(workspace_id: int, limit: int, now: dt.datetime, *, bulk_limit: int | 
             for outbox_id, message_id, message_uuid, body, wa_id, user_id, attempts, priority in rows]
 
 
+def _lock_messages(ids: Iterable[int]) -> None:
+    list(Message.objects.filter(id__in=list(ids)).order_by("id").select_for_update(no_key=True)
+         .values_list("id", flat=True))
+
+
 def _mark_sent(sent: dict[int, str]) -> None:
-    """Sent messages get their wamid and status in one statement, in id order (the status lanes
-    update messages too; one order everywhere keeps two writers from waiting on each other in a
-    circle). A status webhook may have been faster: a status already past "sent" and a wamid
-    already known are kept. UPDATE … FROM VALUES works on PostgreSQL and SQLite ≥ 3.33."""
+    """Sent messages get their wamid and status in one statement (their rows already locked). A
+    status webhook may have been faster: a status already past "sent" and a wamid already known
+    are kept. UPDATE … FROM VALUES works on PostgreSQL and SQLite ≥ 3.33."""
     table = Message._meta.db_table
     pairs = sorted(sent.items())
     rows = ", ".join(["(%s, %s)"] * len(pairs))
@@ -143,9 +148,13 @@ def _record(results: list[tuple[Claimed, str | None, CloudAPIError | None]], wor
     sent = {c.message_id: wamid for c, wamid, err in results if err is None and wamid}
     with transaction.atomic():
         if sent:
+            # Messages first, locked in id order, then their Outbox rows: the order a status lane
+            # settling the same sends takes (statuses.py), so neither waits on the other in a circle
+            # (a deadlock costs PostgreSQL's deadlock_timeout, a second, each time).
+            _lock_messages(sent)
+            _mark_sent(sent)
             Outbox.objects.filter(message_id__in=sent).update(state=Outbox.State.SENT, claimed_until=None,
                                                               attempts=F("attempts") + 1, last_error="")
-            _mark_sent(sent)
             after_messages_sent(workspace.id, sent)
         for claimed, _, err in results:
             if err is None:

@@ -12,8 +12,7 @@ import json
 import uuid
 from collections.abc import Iterable
 
-from django.db import connection
-from django.db.models import Q
+from django.db import connection, transaction
 
 from sauti.messaging import live
 from sauti.messaging.channels.whatsapp.webhook import StatusUpdate
@@ -23,16 +22,28 @@ RANK = {"queued": 0, "sending": 0, "sent": 1, "delivered": 2, "read": 3, "played
 
 
 def apply_statuses(workspace_id: int, updates: Iterable[StatusUpdate]) -> int:
-    """Apply a batch of status updates with one read and one bulk write; returns how many matched."""
+    """Apply a batch of status updates with a read or two and one bulk write; returns how many matched."""
     updates = list(updates)
     if not updates:
         return 0
-    wamids = {u.id for u in updates}
+    if not connection.in_atomic_block:
+        with transaction.atomic():  # the rows stay locked until the write below is committed
+            return apply_statuses(workspace_id, updates)
+    # Matched by the uuid the sender put in biz_opaque_callback_data (Meta echoes it), else by
+    # wamid. Two plain lookups on unique indexes: one OR'd query let PostgreSQL, with statistics
+    # lagging behind a broadcast's new rows, read every message of the number instead.
+    # Locked, in id order, for the rest of the transaction: the sender records sends on the same
+    # rows (messages, then their Outbox rows, in the same order), so the two never wait on each
+    # other in a circle, and a status read here cannot be overwritten by a stale one.
+    outbound = Message.objects.order_by("id").select_for_update(no_key=True)
     uuids = {_uuid(u.callback_data) for u in updates} - {None}
-    query = Q(provider_id__in=wamids)
-    if uuids:
-        query |= Q(uuid__in=uuids)
-    messages = list(Message.objects.filter(query, workspace_id=workspace_id, direction=Message.Direction.OUTBOUND))
+    messages = [m for m in outbound.filter(uuid__in=uuids)
+                if m.workspace_id == workspace_id and m.direction == Message.Direction.OUTBOUND] if uuids else []
+    known = {m.uuid for m in messages}
+    wamids = {u.id for u in updates if _uuid(u.callback_data) not in known}
+    if wamids:
+        messages += outbound.filter(provider_id__in=wamids, workspace_id=workspace_id,
+                                    direction=Message.Direction.OUTBOUND).exclude(uuid__in=known)
     by_wamid = {m.provider_id: m for m in messages if m.provider_id}
     by_uuid = {m.uuid: m for m in messages}
     touched: dict[int, Message] = {}
@@ -58,9 +69,9 @@ def apply_statuses(workspace_id: int, updates: Iterable[StatusUpdate]) -> int:
 
 
 def _write(messages: list[Message]) -> None:
-    """The changed messages in one UPDATE … FROM VALUES, in id order (the sender writes messages
-    too; one order keeps two writers from deadlocking). Django's bulk_update builds a CASE per row
-    and field, which cost more CPU than the rest of a status batch at broadcast rates."""
+    """The changed messages in one UPDATE … FROM VALUES (their rows already locked). Django's
+    bulk_update builds a CASE per row and field, which cost more CPU than the rest of a status
+    batch at broadcast rates."""
     table = Message._meta.db_table
     cast = "::jsonb" if connection.vendor == "postgresql" else ""
     row = f"(%s, %s, %s{cast}, %s{cast}, %s{cast}, %s)"

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import time
 from collections import defaultdict
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -29,10 +30,18 @@ from sauti.reminders.models import Recipient, Reminder, Run
 from sauti.reminders.services import finish_run
 from sauti.timers.services import set_timer
 
+if TYPE_CHECKING:
+    from sauti.accounts.models import Workspace
+
 logger = logging.getLogger(__name__)
 CHUNK = 1000
 RESOLVE_CHUNK = 5000
 DISPATCH_TIMER = "reminder_dispatch"
+# A chunk handler's answer when the number's Outbox is full enough: come back in a moment.
+AHEAD = -1
+PACE_SECONDS = 0.25
+# How many seconds of sending (at the number's rate) may wait in the Outbox for bulk senders.
+AHEAD_SECONDS = 5
 
 
 def lease() -> dt.timedelta:
@@ -53,8 +62,9 @@ def dispatch_run(run_id: int, *, now: dt.datetime | None = None) -> bool:
         return False
     run = Run.objects.select_related("reminder__workspace", "reminder__template", "reminder__journey").get(id=run_id)
     try:
-        if run.resolved_at is None:
-            resolve(run)
+        # The audience is read a chunk at a time between sends, so the first people get their
+        # message a moment after the run starts, not once 100,000 rows are written.
+        resolving = run.resolved_at is None and not resolve(run, chunks=1)
         Run.objects.filter(id=run.id, status=Run.Status.RESOLVING).update(status=Run.Status.SENDING)
         handler = CHANNELS[(run.reminder.channel, run.reminder.action)]
         while True:
@@ -64,9 +74,20 @@ def dispatch_run(run_id: int, *, now: dt.datetime | None = None) -> bool:
                     state=Recipient.State.CANCELLED, reason="cancelled")
                 return False
             now = timezone.now()
-            if not handler(run, now):
-                break
-            Run.objects.filter(id=run.id).update(lease_until=now + lease())
+            handled = handler(run, now)
+            if handled == AHEAD:
+                # The Outbox holds a few seconds of sends already: read more of the audience, or
+                # wait for the sender, instead of queueing everyone at once (which would take the
+                # CPU the sender needs, and leave less to take back on cancel).
+                if resolving:
+                    resolving = not resolve(run, chunks=1)
+                else:
+                    time.sleep(PACE_SECONDS)
+            elif not handled:
+                if not resolving:
+                    break
+                resolving = not resolve(run, chunks=1)
+            Run.objects.filter(id=run.id).update(lease_until=timezone.now() + lease())
         later = Recipient.objects.filter(run=run, state=Recipient.State.PENDING).aggregate(at=Min("due_at"))["at"]
         if later is not None:
             # People whose local time has not come yet: look again then.
@@ -122,9 +143,10 @@ def fire_dispatch_timer(timer: Any) -> None:
 # ---------------------------------------------------------------------------- resolving the audience
 
 
-def resolve(run: Run) -> None:
-    """Recipient rows for everyone of the audience, in chunks that each commit with the position
-    reached, so a restarted worker adds nobody twice and nobody is left out."""
+def resolve(run: Run, chunks: int | None = None) -> bool:
+    """Recipient rows for everyone of the audience (or the next `chunks` chunks of it), in chunks
+    that each commit with the position reached, so a restarted worker adds nobody twice and
+    nobody is left out. True once the whole audience is read."""
     reminder = run.reminder
     workspace = reminder.workspace
     tz = sched.zone(workspace.timezone)
@@ -135,7 +157,7 @@ def resolve(run: Run) -> None:
     if reminder.audience == Reminder.Audience.NUMBERS:
         numbers = sorted(reminder.numbers or [])
 
-        def chunks():  # noqa: ANN202
+        def chunks_of_audience():  # noqa: ANN202
             position = run.resolved_up_to
             while position < len(numbers):
                 part = numbers[position:position + RESOLVE_CHUNK]
@@ -149,7 +171,7 @@ def resolve(run: Run) -> None:
             Run.objects.filter(id=run.id).update(error=exc.message)
             people = Contact.objects.none()
 
-        def chunks():  # noqa: ANN202
+        def chunks_of_audience():  # noqa: ANN202
             position = run.resolved_up_to
             while True:
                 rows = list(people.filter(id__gt=position).order_by("id").values_list(*columns)[:RESOLVE_CHUNK])
@@ -158,7 +180,7 @@ def resolve(run: Run) -> None:
                 position = rows[-1][0]
                 yield rows, position
 
-    for rows, position in chunks():
+    for done, (rows, position) in enumerate(chunks_of_audience(), start=1):
         new = []
         for row in rows:
             due = default_due
@@ -172,9 +194,13 @@ def resolve(run: Run) -> None:
         with transaction.atomic():
             Recipient.objects.bulk_create(new, ignore_conflicts=True, batch_size=1000)
             Run.objects.filter(id=run.id).update(resolved_up_to=position, lease_until=timezone.now() + lease())
+        run.resolved_up_to = position
+        if chunks is not None and done >= chunks:
+            return False
     Run.objects.filter(id=run.id).update(resolved_at=timezone.now(),
                                          total=Recipient.objects.filter(run=run).count())
     run.resolved_at = timezone.now()
+    return True
 
 
 # ---------------------------------------------------------------------------- the channels
@@ -231,6 +257,16 @@ def _mark_queued(pairs: list[tuple[int, int]], now: dt.datetime) -> None:
         cursor.execute(sql, [Recipient.State.QUEUED.value, now, *[x for pair in pairs for x in pair]])
 
 
+def _outbox_full(workspace: Workspace) -> bool:
+    """Whether the number's bulk sends already waiting cover AHEAD_SECONDS at its rate (a read of
+    at most that many index entries)."""
+    from sauti.messaging.models import Outbox
+
+    ahead = max(CHUNK, workspace.send_rate * AHEAD_SECONDS)
+    waiting = Outbox.objects.filter(workspace_id=workspace.id, state=Outbox.State.QUEUED, priority__gte=Outbox.BULK)
+    return waiting[:ahead].count() >= ahead
+
+
 def _whatsapp_template_chunk(run: Run, now: dt.datetime) -> int:
     from sauti.content.templates import TemplateParamsInvalid
     from sauti.insights.services.families import REMINDER_PREFIX
@@ -238,6 +274,8 @@ def _whatsapp_template_chunk(run: Run, now: dt.datetime) -> int:
     from sauti.reminders.personalise import PersonaliseError
 
     reminder = run.reminder
+    if _outbox_full(reminder.workspace):
+        return AHEAD
     with transaction.atomic():
         rows = _claim(run, now)
         if not rows:
